@@ -1,0 +1,115 @@
+/**
+ * Format-neutral description of a model: what every reader in `src/formats` returns and every analysis consumes.
+ * Pure types plus tiny helpers; this layer imports nothing.
+ */
+
+/** Element types a tensor may be stored in. Readers map their format's names onto these. */
+export type DType =
+  | 'F64'
+  | 'F32'
+  | 'F16'
+  | 'BF16'
+  | 'I64'
+  | 'I32'
+  | 'I16'
+  | 'I8'
+  | 'U8'
+  | 'U16'
+  | 'U32'
+  | 'U64'
+  | 'BOOL'
+  | 'F8_E4M3'
+  | 'F8_E5M2';
+
+/** Dtypes whose values the app can decode to floating point for analysis. */
+export const FLOAT_DTYPES: readonly DType[] = ['F64', 'F32', 'F16', 'BF16'];
+
+/**
+ * Memory layout of a 4-D convolution kernel.
+ * OIHW: PyTorch / ONNX (c_out, c_in, kh, kw). HWIO: TensorFlow / TF.js / Keras (kh, kw, c_in, c_out).
+ */
+export type ConvLayout = 'OIHW' | 'HWIO';
+
+/** Where a layout came from: stated by the file / op, or assumed from the format's convention. */
+export type LayoutSource = 'file' | 'convention';
+
+/** What a tensor is, as far as the analysis is concerned. */
+export type TensorKind = 'dense' | 'conv2d' | 'stack' | 'vector' | 'scalar' | 'other';
+
+/**
+ * Anything with Blob's slicing API. `File` and `Blob` satisfy it structurally, so the pure layers
+ * do not depend on the DOM library.
+ */
+export interface BlobLike {
+  readonly size: number;
+  slice(start?: number, end?: number): BlobLike;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A named input file (a dropped `File`, or a fetched sample wrapped with its name). */
+export interface NamedBlob {
+  readonly name: string;
+  readonly blob: BlobLike;
+}
+
+/** Serializable description of one tensor (what crosses the worker boundary). */
+export interface TensorInfo {
+  /** Tensor name as stored in the file, e.g. `conv1.weight`. */
+  readonly name: string;
+  readonly dtype: DType;
+  /** Shape as stored. */
+  readonly shape: readonly number[];
+  /** Product of the shape (1 for scalars). */
+  readonly size: number;
+  readonly kind: TensorKind;
+  /** For 4-D conv kernels: the layout and where it came from. */
+  readonly layout?: ConvLayout;
+  readonly layoutSource?: LayoutSource;
+  /** File the bytes live in (for sharded models). */
+  readonly file: string;
+  /** Byte length of the stored data. */
+  readonly byteLength: number;
+  /** Set when the dtype cannot be decoded; the tensor is listed but not analysed. */
+  readonly unsupported?: string;
+}
+
+/** A tensor whose bytes are read on demand. */
+export interface TensorRef extends TensorInfo {
+  /** Read and decode the values to float32 (float64 for F64 sources). Reads only this tensor's bytes. */
+  read(): Promise<Float32Array | Float64Array>;
+}
+
+/** Serializable description of an opened model. */
+export interface ModelInfo {
+  /** Format id, e.g. `safetensors`. */
+  readonly format: string;
+  /** Display name: the file name, or the common stem of a sharded set. */
+  readonly name: string;
+  readonly files: readonly { name: string; size: number }[];
+  readonly tensors: readonly TensorInfo[];
+  /** Free-form metadata the file carries (e.g. safetensors `__metadata__`). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** An opened model with lazy tensors. */
+export interface Model extends Omit<ModelInfo, 'tensors'> {
+  readonly tensors: readonly TensorRef[];
+}
+
+/** Product of a shape; 1 for a scalar. */
+export function shapeSize(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Strip the lazy reader, leaving the serializable part. */
+export function toModelInfo(model: Model): ModelInfo {
+  return {
+    format: model.format,
+    name: model.name,
+    files: model.files,
+    metadata: model.metadata,
+    tensors: model.tensors.map(({ read: _read, ...info }) => info),
+  };
+}
