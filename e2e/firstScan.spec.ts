@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import { FIXTURES, dropFiles, waitForScan } from './helpers';
+
+const SHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
+
+test('the page is cross-origin isolated (SharedArrayBuffer available)', async ({ page }) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+});
+
+test('opens on the embedded sample and shows every layer spectrum', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await expect(page.getByTestId('model-name')).toContainText('stroke-cnn');
+  const rows = page.locator('.layer-row');
+  expect(await rows.count()).toBeGreaterThanOrEqual(8);
+  // Every weight tensor got a spectrum; biases are listed but not analysed.
+  await expect(page.locator('.layer-row[data-status="ok"]')).toHaveCount(5);
+  await expect(page.locator('.layer-row[data-status="bad"]')).toHaveCount(0);
+  await expect(page.locator('.layer-detail')).toHaveAttribute('data-state', 'ready');
+  await expect(page.locator('.view-spectrum')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('.view-spectrum path.series-main')).toHaveAttribute('d', /^M.+L/);
+  expect(await page.locator('.view-esd .bars rect').count()).toBeGreaterThan(3);
+  await page.screenshot({ path: join(SHOTS, 'sample-first-layer.png') });
+
+  // Keyboard: move down the list to the conv layer and see its pooled spectrum.
+  await page.locator('.layer-row[data-tensor="conv2.weight"]').click();
+  await expect(page.locator('.layer-detail h2')).toHaveText('conv2.weight');
+  await expect(page.locator('.stats')).toContainText('ww-pooled');
+  await page.locator('.layer-list tbody').press('ArrowDown');
+  await expect(page.locator('.layer-row.selected')).toHaveAttribute('data-tensor', 'conv2.bias');
+  await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
+  await expect(page.locator('.view-spectrum')).toHaveAttribute('data-ready', 'true');
+  await page.screenshot({ path: join(SHOTS, 'sample-fc1.png') });
+});
+
+test('dropping a generated safetensors file analyses it', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await dropFiles(page, [join(FIXTURES, 'tiny-mlp.safetensors')]);
+  await expect(page.getByTestId('model-name')).toContainText('tiny-mlp.safetensors');
+  await waitForScan(page);
+  await expect(page.locator('.layer-row[data-status="ok"]')).toHaveCount(3);
+  await expect(page.locator('.view-spectrum path.series-main')).toHaveAttribute('d', /^M.+L/);
+});
+
+test('the Open button takes an F16 conv model and a sharded set', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'tiny-cnn-f16.safetensors'));
+  await expect(page.getByTestId('model-name')).toContainText('tiny-cnn-f16.safetensors');
+  await waitForScan(page);
+  expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(2);
+
+  const shards = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json'];
+  await page.getByTestId('file-input').setInputFiles(shards.map((f) => join(FIXTURES, 'sharded', f)));
+  await expect(page.getByTestId('model-name')).toContainText('safetensors');
+  await waitForScan(page);
+  expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(2);
+});
+
+for (const [file, code] of [
+  ['truncated-header.safetensors', /TRUNCATED|HEADER_TOO_LARGE/],
+  ['bad-json.safetensors', /BAD_HEADER_JSON/],
+  ['offsets-out-of-bounds.safetensors', /OFFSETS_OUT_OF_BOUNDS/],
+  ['not-a-model.txt', /UNKNOWN_FORMAT/],
+] as const) {
+  test(`a bad file (${file}) gets a specific error and the app keeps working`, async ({ page }) => {
+    await page.goto('/');
+    await waitForScan(page);
+    await dropFiles(page, [join(FIXTURES, file)]);
+    const banner = page.getByRole('alert');
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveAttribute('data-error-code', code);
+    await expect(banner).toContainText(file);
+    await expect(banner).toContainText('What to do');
+    if (file === 'bad-json.safetensors') await page.screenshot({ path: join(SHOTS, 'error-bad-json.png') });
+    // The sample is still open and usable.
+    await expect(page.getByTestId('model-name')).toContainText('stroke-cnn');
+    await page.locator('.layer-row[data-tensor="fc2.weight"]').click();
+    await expect(page.locator('.view-spectrum')).toHaveAttribute('data-ready', 'true');
+    // And a good file still opens afterwards.
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+    await dropFiles(page, [join(FIXTURES, 'tiny-mlp.safetensors')]);
+    await waitForScan(page);
+    await expect(page.getByTestId('model-name')).toContainText('tiny-mlp.safetensors');
+  });
+}
+
+test('an unsupported dtype is listed with a clear reason while the rest is analysed', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await dropFiles(page, [join(FIXTURES, 'unsupported-dtype.safetensors')]);
+  await waitForScan(page);
+  const skipped = page.locator('.layer-row[data-status="skipped"] .status');
+  await expect(skipped.first()).toHaveAttribute('title', /not supported|not a float/);
+  expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(1);
+});

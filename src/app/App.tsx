@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ChangeEvent } from 'react';
+import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
+import { selectModelInfo, selectModelStatus } from '../state/selectors';
+import { LayerList } from '../views/layers/LayerList';
+import { LayerDetail } from './LayerDetail';
+import { ProgressBar } from './ProgressBar';
+import { ErrorBanner } from './ErrorBanner';
+import type { SampleEntry } from './samples';
+import { listSamples } from './samples';
+import { formatCount } from '../views/layers/format';
+
+const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
+const selectSource = (s: { model: { source: { kind: string; id?: string } | null } }) => s.model.source;
+
+/** The application shell: header, drop target, progress, layer list and the selected layer. */
+export function App() {
+  const store = useAppStoreApi();
+  const info = useAppStore(selectModelInfo);
+  const status = useAppStore(selectModelStatus);
+  const pendingName = useAppStore(selectPendingName);
+  const source = useAppStore(selectSource);
+  const [samples, setSamples] = useState<SampleEntry[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    listSamples().then(setSamples, (error: unknown) => console.error(error));
+  }, []);
+
+  const openFileList = useCallback(
+    (list: FileList | null) => {
+      if (!list || list.length === 0) return;
+      void store.getState().openFiles(Array.from(list, (f) => ({ name: f.name, blob: f })));
+    },
+    [store],
+  );
+
+  // Drag and drop anywhere on the page.
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      setDragging(true);
+    };
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const leave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      openFileList(e.dataTransfer?.files ?? null);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [openFileList]);
+
+  const params = info ? info.tensors.reduce((a, t) => a + t.size, 0) : 0;
+  return (
+    <div className="app" data-model-state={status}>
+      <header className="app-header">
+        <h1>
+          Artificial <span className="accent">MRI</span>
+        </h1>
+        <div className="model-name" data-testid="model-name">
+          {status === 'opening' ? `Opening ${pendingName ?? ''}…` : info ? `${info.name} · ${info.format} · ${info.tensors.length} tensors · ${formatCount(params)} parameters` : 'No model open'}
+        </div>
+        <div className="actions">
+          {samples.length > 0 ? (
+            <label className="sample-picker">
+              Sample{' '}
+              <select
+                value={source?.kind === 'sample' ? (source.id ?? '') : ''}
+                onChange={(e) => e.target.value && void store.getState().openSample(e.target.value)}
+              >
+                {source?.kind !== 'sample' ? <option value="">(your file)</option> : null}
+                {samples.map((s) => (
+                  <option key={s.id} value={s.id} title={s.description}>
+                    {s.title}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <button type="button" className="button primary" onClick={() => input.current?.click()}>
+            Open model…
+          </button>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            hidden
+            data-testid="file-input"
+            accept=".safetensors,.json"
+            onChange={(e: ChangeEvent<HTMLInputElement>) => {
+              openFileList(e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </header>
+      <ErrorBanner />
+      <ProgressBar />
+      <main className="workspace">
+        <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a .safetensors file anywhere, or use Open.</p>}</aside>
+        <div className="detail">{info ? <LayerDetail /> : null}</div>
+      </main>
+      <footer className="app-footer">
+        Everything runs in this tab: files you open are read locally and never uploaded. Drop a <code>.safetensors</code> file (or all
+        shards of a sharded model, with or without its <code>index.json</code>) anywhere on the page.
+      </footer>
+      {dragging ? (
+        <div className="drop-overlay" aria-hidden="true">
+          <div>Drop to scan: the file stays on this machine</div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

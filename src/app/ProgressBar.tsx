@@ -1,0 +1,45 @@
+import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
+import { selectAnalysis } from '../state/selectors';
+
+/** Scan progress with a Cancel button; visible while a scan runs. */
+export function ProgressBar() {
+  const analysis = useAppStore(selectAnalysis);
+  const store = useAppStoreApi();
+  const p = analysis.progress;
+  const running = analysis.status === 'running';
+  const fraction = p && p.total > 0 ? Math.min(1, (p.done + p.fraction) / p.total) : 0;
+  return (
+    <div className="progress" data-state={analysis.status} aria-live="polite">
+      {running ? (
+        <>
+          <progress max={1} value={fraction} aria-label="Analysis progress" />
+          <span className="progress-text">
+            {p ? `${p.done} / ${p.total} layers` : 'starting'}
+            {p?.tensor ? ` · ${p.tensor}` : ''}
+          </span>
+          <button type="button" className="button" onClick={() => store.getState().cancelAnalysis()}>
+            Cancel
+          </button>
+        </>
+      ) : analysis.status === 'cancelled' ? (
+        <>
+          <span className="progress-text">
+            Cancelled after {Object.keys(analysis.results).length} layers.
+          </span>
+          <button type="button" className="button" onClick={() => void store.getState().startAnalysis()}>
+            Resume
+          </button>
+        </>
+      ) : analysis.status === 'done' && analysis.totalMs !== null ? (
+        <span className="progress-text" data-first-ms={analysis.firstResultMs ?? undefined} data-total-ms={analysis.totalMs}>
+          {Object.keys(analysis.results).length} layers analysed in {(analysis.totalMs / 1000).toFixed(2)} s (first spectrum after{' '}
+          {((analysis.firstResultMs ?? 0) / 1000).toFixed(2)} s)
+        </span>
+      ) : analysis.status === 'error' && analysis.error ? (
+        <span className="progress-text error-text">
+          Analysis failed: {analysis.error.code}: {analysis.error.message}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { FileEntry } from '../../workers/protocol';
+
+/** One built-in sample, as listed in `public/samples/samples.json`. */
+export interface SampleEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly file: string;
+  readonly description?: string;
+}
+
+const base = () => new URL(`${import.meta.env.BASE_URL}samples/`, document.baseURI);
+
+function isSampleEntry(v: unknown): v is SampleEntry {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.id === 'string' && typeof e.title === 'string' && typeof e.file === 'string';
+}
+
+/** The list of built-in samples. */
+export async function listSamples(): Promise<SampleEntry[]> {
+  const response = await fetch(new URL('samples.json', base()));
+  if (!response.ok) throw new Error(`Could not load the sample list (HTTP ${response.status}).`);
+  const json: unknown = await response.json();
+  if (!Array.isArray(json)) throw new Error('The sample list is not a JSON array.');
+  return json.filter(isSampleEntry);
+}
+
+/** Fetch a sample's file(s) from our own origin. */
+export async function loadSample(id: string): Promise<FileEntry[]> {
+  const entry = (await listSamples()).find((s) => s.id === id);
+  if (!entry) throw Object.assign(new Error(`There is no built-in sample called "${id}".`), { code: 'NO_SUCH_SAMPLE' });
+  const response = await fetch(new URL(entry.file, base()));
+  if (!response.ok) throw new Error(`Could not load sample ${entry.file} (HTTP ${response.status}).`);
+  return [{ name: entry.file, blob: await response.blob() }];
+}

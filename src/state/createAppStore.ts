@@ -1,0 +1,16 @@
+import { createStore } from 'zustand/vanilla';
+import type { AppState, StoreDeps } from './appState';
+import { createModelSlice } from './slices/modelSlice';
+import { createAnalysisSlice } from './slices/analysisSlice';
+import { createSelectionSlice } from './slices/selectionSlice';
+
+/** One store per app instance (several embeds on a page each get their own). */
+export function createAppStore(deps: StoreDeps) {
+  return createStore<AppState>()((...a) => ({
+    ...createModelSlice(deps)(...a),
+    ...createAnalysisSlice(deps)(...a),
+    ...createSelectionSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

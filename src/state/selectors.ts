@@ -1,0 +1,22 @@
+import type { AppState } from './appState';
+import type { LayerResult } from '../../workers/protocol';
+import type { TensorInfo } from '../model/types';
+
+/** Module-scope selectors (xyflow habit): components re-render only when their slice changes. */
+export const selectModelInfo = (s: AppState) => s.model.info;
+export const selectModelStatus = (s: AppState) => s.model.status;
+export const selectOpenError = (s: AppState) => s.model.openError;
+export const selectAnalysis = (s: AppState) => s.analysis;
+export const selectResults = (s: AppState) => s.analysis.results;
+export const selectSelectedTensorName = (s: AppState) => s.selection.tensor;
+export const selectSpectrumScale = (s: AppState) => s.view.spectrumScale;
+
+export const selectSelectedTensor = (s: AppState): TensorInfo | null => {
+  const name = s.selection.tensor;
+  return name === null ? null : (s.model.info?.tensors.find((t) => t.name === name) ?? null);
+};
+
+export const selectSelectedResult = (s: AppState): LayerResult | null => {
+  const name = s.selection.tensor;
+  return name === null ? null : (s.analysis.results[name] ?? null);
+};

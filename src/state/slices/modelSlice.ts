@@ -1,0 +1,69 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ModelInfo } from '../../model/types';
+import type { FileEntry, SerializedError } from '../../../workers/protocol';
+import type { AppState, StoreDeps } from '../appState';
+import { toSerializedError } from '../toSerializedError';
+
+/** Where the open model came from: a built-in sample (shareable) or files the user dropped (not). */
+export type ModelSource = { readonly kind: 'sample'; readonly id: string } | { readonly kind: 'files'; readonly names: readonly string[] };
+
+export interface ModelSlice {
+  model: {
+    status: 'idle' | 'opening' | 'ready';
+    info: ModelInfo | null;
+    source: ModelSource | null;
+    /** What is being opened (shown while `opening`). */
+    pendingName: string | null;
+    /** The last open failure; the previous model, if any, stays open. */
+    openError: SerializedError | null;
+  };
+  openFiles(files: readonly FileEntry[], source?: ModelSource): Promise<void>;
+  openSample(id: string): Promise<void>;
+  dismissOpenError(): void;
+}
+
+export const createModelSlice =
+  (deps: StoreDeps): StateCreator<AppState, [], [], ModelSlice> =>
+  (set, get) => ({
+    model: { status: 'idle', info: null, source: null, pendingName: null, openError: null },
+
+    async openFiles(files, source) {
+      if (files.length === 0) return;
+      const previous = get().model;
+      get().cancelAnalysis();
+      const pendingName = files.map((f) => f.name).join(', ');
+      set({ model: { ...previous, status: 'opening', pendingName, openError: null } });
+      try {
+        const info = await deps.client.open(files);
+        set({
+          model: {
+            status: 'ready',
+            info,
+            source: source ?? { kind: 'files', names: files.map((f) => f.name) },
+            pendingName: null,
+            openError: null,
+          },
+        });
+        get().resetAnalysis();
+        get().selectTensor(null);
+        void get().startAnalysis();
+      } catch (error) {
+        set({ model: { ...previous, status: previous.info ? 'ready' : 'idle', pendingName: null, openError: toSerializedError(error) } });
+      }
+    },
+
+    async openSample(id) {
+      let files: FileEntry[];
+      try {
+        files = await deps.loadSample(id);
+      } catch (error) {
+        set((s) => ({ model: { ...s.model, openError: toSerializedError(error) } }));
+        return;
+      }
+      await get().openFiles(files, { kind: 'sample', id });
+    },
+
+    dismissOpenError() {
+      set((s) => ({ model: { ...s.model, openError: null } }));
+    },
+  });

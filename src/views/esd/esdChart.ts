@@ -1,0 +1,108 @@
+import * as d3 from 'd3';
+import type { Chart } from '../shared/chart';
+import { DEFAULT_MARGINS, formatNumber } from '../shared/chart';
+
+/** A log-binned empirical spectral density, as `esdHistogram` returns it. */
+export interface EsdData {
+  readonly edges: Float64Array;
+  readonly density: Float64Array;
+  readonly counts: Uint32Array;
+  readonly zeroCount: number;
+  /** Optional reference histogram (e.g. the random init twin) drawn as an outline. */
+  readonly reference?: { readonly edges: Float64Array; readonly density: Float64Array; readonly label: string } | null;
+  readonly label: string;
+}
+
+/** The ESD on log-log axes: bars for the layer, an outline for the reference. */
+export function esdChart(root: HTMLElement): Chart<EsdData> {
+  const m = DEFAULT_MARGINS;
+  let width = 600;
+  let height = 320;
+  let data: EsdData | null = null;
+
+  const svg = d3.select(root).append('svg').attr('class', 'chart chart-esd').attr('role', 'img');
+  const plot = svg.append('g');
+  const gridY = plot.append('g').attr('class', 'grid');
+  const bars = plot.append('g').attr('class', 'bars');
+  const refPath = plot.append('path').attr('class', 'series series-reference');
+  const xAxis = plot.append('g').attr('class', 'axis axis-x');
+  const yAxis = plot.append('g').attr('class', 'axis axis-y');
+  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('eigenvalue λ = σ² (log)');
+  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('density (log)');
+  const caption = svg.append('text').attr('class', 'caption').attr('text-anchor', 'end');
+  const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
+
+  function render(): void {
+    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+    plot.attr('transform', `translate(${m.left},${m.top})`);
+    const w = Math.max(10, width - m.left - m.right);
+    const h = Math.max(10, height - m.top - m.bottom);
+    xLabel.attr('x', m.left + w / 2).attr('y', height - 6);
+    yLabel.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`);
+    if (!data || data.edges.length < 2) {
+      bars.selectAll('rect').remove();
+      return;
+    }
+    const d = data;
+    const ref = d.reference;
+    const edges = [...d.edges, ...(ref ? ref.edges : [])];
+    const dens = [...d.density, ...(ref ? ref.density : [])].filter((v) => v > 0);
+    const x = d3.scaleLog().domain([d3.min(edges) ?? 1e-6, d3.max(edges) ?? 1]).range([0, w]);
+    const yMax = d3.max(dens) ?? 1;
+    const yMin = Math.max(d3.min(dens) ?? yMax / 1e3, yMax * 1e-8);
+    const y = d3.scaleLog().domain([yMin / 2, yMax * 1.5]).range([h, 0]);
+    const ticks = Math.max(2, Math.round(h / 45));
+    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 90)), '~e'));
+    yAxis.call(d3.axisLeft(y).ticks(ticks, '~e'));
+    gridY.call(d3.axisLeft(y).ticks(ticks).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
+    const bins = Array.from(d.density, (density, i) => ({ i, density, lo: d.edges[i] as number, hi: d.edges[i + 1] as number, count: d.counts[i] ?? 0 })).filter(
+      (b) => b.density > 0,
+    );
+    bars
+      .selectAll<SVGRectElement, (typeof bins)[number]>('rect')
+      .data(bins)
+      .join('rect')
+      .attr('x', (b) => x(b.lo))
+      .attr('width', (b) => Math.max(0.5, x(b.hi) - x(b.lo) - 0.5))
+      .attr('y', (b) => y(b.density))
+      .attr('height', (b) => Math.max(0, h - y(b.density)))
+      .on('pointerenter', (_event, b) => {
+        tooltip
+          .style('display', null)
+          .attr('x', width - m.right - 4)
+          .attr('y', m.top + 14)
+          .text(`λ ∈ [${formatNumber(b.lo)}, ${formatNumber(b.hi)}): ${b.count} eigenvalue${b.count === 1 ? '' : 's'}`);
+      })
+      .on('pointerleave', () => tooltip.style('display', 'none'));
+    if (ref) {
+      const steps: [number, number][] = [];
+      for (let i = 0; i < ref.density.length; i++) {
+        const v = ref.density[i] as number;
+        const yy = v > 0 ? y(v) : h;
+        steps.push([x(ref.edges[i] as number), yy], [x(ref.edges[i + 1] as number), yy]);
+      }
+      refPath.style('display', 'inline').attr('d', d3.line()(steps) ?? '');
+    } else refPath.style('display', 'none');
+    const total = d3.sum(d.counts);
+    caption
+      .attr('x', width - m.right - 4)
+      .attr('y', m.top + h - 8)
+      .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ` · outline: ${ref.label}` : ''}`);
+    svg.attr('aria-label', `Empirical spectral density of ${d.label}, log-log, ${total} eigenvalues`);
+  }
+
+  return {
+    update(next) {
+      data = next;
+      render();
+    },
+    resize(w, h) {
+      width = w;
+      height = h;
+      render();
+    },
+    destroy() {
+      svg.remove();
+    },
+  };
+}

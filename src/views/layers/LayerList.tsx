@@ -1,0 +1,97 @@
+import { useCallback } from 'react';
+import type { KeyboardEvent } from 'react';
+import { notAnalysedReason } from '../../model/analysable';
+import type { TensorInfo } from '../../model/types';
+import type { LayerResult } from '../../../workers/protocol';
+import { useAppStore, useAppStoreApi } from '../shared/storeContext';
+import { selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
+import { formatCount, formatShape } from './format';
+
+function statusOf(t: TensorInfo, result: LayerResult | undefined): { text: string; cls: string; title: string } {
+  const reason = notAnalysedReason(t);
+  if (reason) return { text: '—', cls: 'skipped', title: `Not analysed: ${reason}` };
+  if (!result) return { text: '…', cls: 'pending', title: 'Waiting to be analysed' };
+  if (result.status === 'ok') {
+    const s = result.spectrum.singularValues[0] ?? 0;
+    return { text: s.toPrecision(3), cls: 'ok', title: `σ_max = ${s}` };
+  }
+  if (result.status === 'non-finite') {
+    return { text: 'NaN/Inf', cls: 'bad', title: `${result.nanCount} NaN and ${result.infCount} ±Inf values: not analysed` };
+  }
+  return { text: 'failed', cls: 'bad', title: `${result.error.code}: ${result.error.message}` };
+}
+
+/** The layer list: every tensor with its shape, parameter count, kind and σ_max once analysed. */
+export function LayerList() {
+  const info = useAppStore(selectModelInfo);
+  const results = useAppStore(selectResults);
+  const selected = useAppStore(selectSelectedTensorName);
+  const store = useAppStoreApi();
+
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLTableSectionElement>) => {
+      if (!info) return;
+      const delta = event.key === 'ArrowDown' || event.key === 'j' ? 1 : event.key === 'ArrowUp' || event.key === 'k' ? -1 : 0;
+      if (delta === 0) return;
+      event.preventDefault();
+      const names = info.tensors.map((t) => t.name);
+      const current = store.getState().selection.tensor;
+      const i = current === null ? -1 : names.indexOf(current);
+      const next = names[Math.min(names.length - 1, Math.max(0, i + delta))];
+      if (next !== undefined) {
+        store.getState().selectTensor(next);
+        document.getElementById(rowId(next))?.scrollIntoView({ block: 'nearest' });
+      }
+    },
+    [info, store],
+  );
+
+  if (!info) return null;
+  return (
+    <table className="layer-list" aria-label="Layers">
+      <thead>
+        <tr>
+          <th scope="col">tensor</th>
+          <th scope="col">shape</th>
+          <th scope="col" className="num">params</th>
+          <th scope="col">kind</th>
+          <th scope="col" className="num" title="largest singular value">σ_max</th>
+        </tr>
+      </thead>
+      <tbody tabIndex={0} onKeyDown={onKeyDown} aria-label="Layer rows: arrow keys or j/k to move">
+        {info.tensors.map((t) => {
+          const status = statusOf(t, results[t.name]);
+          const isSelected = t.name === selected;
+          return (
+            <tr
+              key={t.name}
+              id={rowId(t.name)}
+              className={`layer-row status-${status.cls}${isSelected ? ' selected' : ''}`}
+              aria-selected={isSelected}
+              data-tensor={t.name}
+              data-status={status.cls}
+              onClick={() => store.getState().selectTensor(t.name)}
+            >
+              <td className="name" title={`${t.name} (${t.file})`}>
+                {t.name}
+              </td>
+              <td className="shape">{formatShape(t.shape)}</td>
+              <td className="num">{formatCount(t.size)}</td>
+              <td className="kind">
+                {t.kind === 'conv2d' ? `conv ${t.layout ?? ''}` : t.kind}
+                {t.dtype !== 'F32' ? <span className="dtype"> {t.dtype}</span> : null}
+              </td>
+              <td className={`num status ${status.cls}`} title={status.title}>
+                {status.text}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function rowId(name: string): string {
+  return `layer-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}

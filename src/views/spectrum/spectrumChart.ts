@@ -1,0 +1,127 @@
+import * as d3 from 'd3';
+import type { Chart } from '../shared/chart';
+import { DEFAULT_MARGINS, formatNumber } from '../shared/chart';
+import { decimateMinMax } from '../shared/decimate';
+
+/** What the spectrum plot shows: singular values by rank, optionally a reference curve (e.g. the random init twin). */
+export interface SpectrumData {
+  /** Singular values, descending. */
+  readonly singularValues: Float64Array;
+  readonly scale: 'log' | 'linear';
+  readonly reference?: { readonly singularValues: Float64Array; readonly label: string } | null;
+  readonly label: string;
+}
+
+/**
+ * σ by rank (1 = largest). Log scale drops exact zeros (they are counted in the caption).
+ * Long spectra are decimated to per-pixel min/max so the path stays light at 100k values.
+ */
+export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
+  const m = DEFAULT_MARGINS;
+  let width = 600;
+  let height = 320;
+  let data: SpectrumData | null = null;
+
+  const svg = d3.select(root).append('svg').attr('class', 'chart chart-spectrum').attr('role', 'img');
+  const plot = svg.append('g');
+  const gridY = plot.append('g').attr('class', 'grid');
+  const xAxis = plot.append('g').attr('class', 'axis axis-x');
+  const yAxis = plot.append('g').attr('class', 'axis axis-y');
+  const refPath = plot.append('path').attr('class', 'series series-reference');
+  const path = plot.append('path').attr('class', 'series series-main');
+  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('rank i (largest first)');
+  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('singular value σᵢ');
+  const legend = svg.append('g').attr('class', 'legend');
+  const hoverRule = plot.append('line').attr('class', 'hover-rule').style('display', 'none');
+  const hoverDot = plot.append('circle').attr('class', 'hover-dot').attr('r', 3.5).style('display', 'none');
+  const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
+  const overlay = plot.append('rect').attr('class', 'overlay').attr('fill', 'transparent');
+
+  let x = d3.scaleLinear();
+  let y: d3.ScaleContinuousNumeric<number, number> = d3.scaleLog();
+
+  function render(): void {
+    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+    plot.attr('transform', `translate(${m.left},${m.top})`);
+    const w = Math.max(10, width - m.left - m.right);
+    const h = Math.max(10, height - m.top - m.bottom);
+    xLabel.attr('x', m.left + w / 2).attr('y', height - 6);
+    yLabel.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`);
+    overlay.attr('width', w).attr('height', h);
+    if (!data) return;
+    const values = data.singularValues;
+    const ref = data.reference?.singularValues;
+    const n = Math.max(values.length, ref?.length ?? 0);
+    const positive = (a: Float64Array | undefined) => (a ? Array.from(a).filter((v) => v > 0) : []);
+    const all = [...positive(values), ...positive(ref)];
+    const max = d3.max(all) ?? 1;
+    const minPositive = d3.min(all) ?? max / 10;
+    x = d3.scaleLinear().domain([1, Math.max(2, n)]).range([0, w]);
+    y =
+      data.scale === 'log'
+        ? d3.scaleLog().domain([Math.min(minPositive, max / 10), max]).range([h, 0]).nice()
+        : d3.scaleLinear().domain([0, max]).range([h, 0]).nice();
+    const ticks = Math.max(2, Math.round(h / 45));
+    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 80)), 'd'));
+    yAxis.call(d3.axisLeft(y).ticks(ticks, data.scale === 'log' ? '~e' : '~g'));
+    gridY.call(d3.axisLeft(y).ticks(ticks).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
+    const line = (a: Float64Array) => {
+      const points = decimateMinMax(a, w, data?.scale === 'log');
+      return d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]))(points) ?? '';
+    };
+    path.attr('d', line(values));
+    refPath.attr('d', ref ? line(ref) : '').style('display', ref ? 'inline' : 'none');
+    legend.attr('transform', `translate(${m.left + w - 8},${m.top + 8})`);
+    const items = [{ cls: 'series-main', label: data.label }, ...(data.reference ? [{ cls: 'series-reference', label: data.reference.label }] : [])];
+    legend
+      .selectAll<SVGGElement, (typeof items)[number]>('g')
+      .data(items)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line').attr('x1', -60).attr('x2', -40);
+        g.append('text').attr('x', -66).attr('dy', '0.32em').attr('text-anchor', 'end');
+        return g;
+      })
+      .attr('transform', (_, i) => `translate(0,${i * 18})`)
+      .call((g) => g.select('line').attr('class', (d) => `series ${d.cls}`))
+      .call((g) => g.select('text').text((d) => d.label));
+    svg.attr('aria-label', `Singular value spectrum of ${data.label}: ${values.length} values, largest ${formatNumber(max)}`);
+  }
+
+  overlay
+    .on('pointermove', (event: PointerEvent) => {
+      if (!data || data.singularValues.length === 0) return;
+      const [px] = d3.pointer(event);
+      const values = data.singularValues;
+      const rank = Math.min(values.length, Math.max(1, Math.round(x.invert(px))));
+      const v = values[rank - 1] ?? 0;
+      const yy = data.scale === 'log' && v <= 0 ? y.range()[0] ?? 0 : y(v);
+      hoverRule.style('display', null).attr('x1', x(rank)).attr('x2', x(rank)).attr('y1', 0).attr('y2', y.range()[0] ?? 0);
+      hoverDot.style('display', null).attr('cx', x(rank)).attr('cy', yy);
+      tooltip
+        .style('display', null)
+        .attr('x', width - m.right - 4)
+        .attr('y', height - m.bottom - 8)
+        .text(`rank ${rank}: σ = ${formatNumber(v)}`);
+    })
+    .on('pointerleave', () => {
+      hoverRule.style('display', 'none');
+      hoverDot.style('display', 'none');
+      tooltip.style('display', 'none');
+    });
+
+  return {
+    update(next) {
+      data = next;
+      render();
+    },
+    resize(w, h) {
+      width = w;
+      height = h;
+      render();
+    },
+    destroy() {
+      svg.remove();
+    },
+  };
+}

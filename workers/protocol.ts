@@ -1,0 +1,102 @@
+/**
+ * The typed message protocol between the main thread (`src/compute/analysisClient.ts`) and
+ * `workers/analysis.worker.ts`. Types and tiny guards only: both sides import this file.
+ *
+ * Every request carries an `id`; every response names the request it answers. Long requests stream
+ * `progress` and `layer` messages before their final `done` or `error`. Cancellation is cooperative:
+ * a shared Int32 flag (when the page is cross-origin isolated) checked inside the numeric loops, or a
+ * `cancel` message checked between layers; the client terminates the worker as a last resort.
+ */
+import type { ModelInfo } from '../src/model/types';
+
+/** An input file as posted to the worker (a `File` is a `Blob`; posting it copies no bytes). */
+export interface FileEntry {
+  readonly name: string;
+  readonly blob: Blob;
+}
+
+/** An error in a form that survives structured cloning, rebuilt on the main thread. */
+export interface SerializedError {
+  readonly name: string;
+  /** Stable code, e.g. `BAD_HEADER_JSON`, `WORKER_CRASHED`, `CANCELLED`. */
+  readonly code: string;
+  readonly message: string;
+  /** The file concerned, when there is one. */
+  readonly file?: string;
+  /** One line telling the user what to do. */
+  readonly remedy?: string;
+  /** Extra detail, e.g. the file's first and last bytes in hex. */
+  readonly context?: string;
+}
+
+/** Which conv definition produced a spectrum (SCIENCE.md §1). */
+export type SpectrumDefinition = 'dense' | 'ww-pooled' | 'stack-pooled';
+
+/** The singular values of one tensor. */
+export interface SpectrumResult {
+  readonly definition: SpectrumDefinition;
+  /** Rows and columns of one analysed matrix (for conv: c_out × c_in of one kernel slice). */
+  readonly rows: number;
+  readonly cols: number;
+  /** How many matrices were pooled (kh·kw for conv, 1 for dense). */
+  readonly matrixCount: number;
+  /** All singular values, pooled, descending, float64. */
+  readonly singularValues: Float64Array;
+  /** Σ w² over the tensor, float64 (equals Σσ²). */
+  readonly frobeniusNormSq: number;
+}
+
+/** The outcome for one tensor of a scan. */
+export type LayerResult =
+  | { readonly tensor: string; readonly status: 'ok'; readonly spectrum: SpectrumResult; readonly ms: number }
+  | { readonly tensor: string; readonly status: 'non-finite'; readonly nanCount: number; readonly infCount: number }
+  | { readonly tensor: string; readonly status: 'failed'; readonly error: SerializedError };
+
+export type AnalysisRequest =
+  /** Open a model from one or more files; replaces any model the worker holds. */
+  | { readonly id: number; readonly kind: 'open'; readonly files: readonly FileEntry[] }
+  /**
+   * Compute spectra of the named tensors of the open model, in order. `cancelFlag`, when given,
+   * is an Int32Array over a SharedArrayBuffer whose element 0 the client sets to 1 to cancel.
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'analyze';
+      readonly tensors: readonly string[];
+      readonly cancelFlag?: Int32Array;
+    }
+  /** Cancel request `target` (checked between layers when no shared flag is available). */
+  | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
+
+export type AnalysisResponse =
+  | { readonly id: number; readonly kind: 'opened'; readonly model: ModelInfo }
+  | {
+      readonly id: number;
+      readonly kind: 'progress';
+      /** Tensors finished so far, and in all. */
+      readonly done: number;
+      readonly total: number;
+      /** The tensor being worked on and the fraction of it done (0..1). */
+      readonly tensor: string;
+      readonly fraction: number;
+    }
+  | { readonly id: number; readonly kind: 'layer'; readonly result: LayerResult }
+  | { readonly id: number; readonly kind: 'done'; readonly cancelled: boolean }
+  | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };
+
+/** Guard for messages arriving on the main thread. */
+export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { id?: unknown; kind?: unknown };
+  return (
+    typeof v.id === 'number' &&
+    (v.kind === 'opened' || v.kind === 'progress' || v.kind === 'layer' || v.kind === 'done' || v.kind === 'error')
+  );
+}
+
+/** Guard for messages arriving in the worker. */
+export function isAnalysisRequest(value: unknown): value is AnalysisRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { id?: unknown; kind?: unknown };
+  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel');
+}

@@ -1,0 +1,53 @@
+/**
+ * One step of a scan: read one tensor's bytes, refuse non-finite weights, compute its spectrum.
+ * No worker globals here, so the same code serves the browser worker and the Node CLI.
+ */
+import type { TensorRef } from '../src/model/types';
+import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
+import type { ShouldCancel } from '../src/analysis/cancel';
+import type { LayerResult } from './protocol';
+import { toSerializedError } from './serializeError';
+
+/** Count NaN and ±Inf values; the SVD is never fed non-finite weights. */
+export function countNonFinite(values: ArrayLike<number>): { nanCount: number; infCount: number } {
+  let nanCount = 0;
+  let infCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v - v !== 0) {
+      if (Number.isNaN(v)) nanCount++;
+      else infCount++;
+    }
+  }
+  return { nanCount, infCount };
+}
+
+/**
+ * Analyse one tensor. Cancellation propagates as `AnalysisCancelled`; every other failure becomes a
+ * `failed` result so one bad layer never stops the scan.
+ */
+export async function scanTensor(
+  ref: TensorRef,
+  opts: { shouldCancel?: ShouldCancel; onFraction?: (fraction: number) => void; now?: () => number },
+): Promise<LayerResult> {
+  const now = opts.now ?? (() => Date.now());
+  const start = now();
+  let values: Float32Array | Float64Array;
+  try {
+    values = await ref.read();
+  } catch (error) {
+    return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
+  }
+  const { nanCount, infCount } = countNonFinite(values);
+  if (nanCount + infCount > 0) return { tensor: ref.name, status: 'non-finite', nanCount, infCount };
+  try {
+    const spectrum = computeLayerSpectrum(values, ref.shape, ref.kind, ref.layout ?? 'OIHW', {
+      shouldCancel: opts.shouldCancel,
+      onMatrixDone: (done, total) => opts.onFraction?.(done / total),
+    });
+    return { tensor: ref.name, status: 'ok', spectrum, ms: now() - start };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
+    return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
+  }
+}
