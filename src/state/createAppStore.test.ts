@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './createAppStore';
+import type { AnalysisClient, AnalyzeOptions } from '../compute/analysisClient';
+import { AnalysisError } from '../compute/analysisClient';
+import type { ModelInfo, TensorInfo } from '../model/types';
+import type { FileEntry, LayerResult } from '../../workers/protocol';
+
+const tensor = (name: string, shape: number[], kind: TensorInfo['kind']): TensorInfo => ({
+  name,
+  dtype: 'F32',
+  shape,
+  size: shape.reduce((a, b) => a * b, 1),
+  kind,
+  file: 'm.safetensors',
+  byteLength: 4 * shape.reduce((a, b) => a * b, 1),
+});
+
+const info: ModelInfo = {
+  format: 'safetensors',
+  name: 'm.safetensors',
+  files: [{ name: 'm.safetensors', size: 100 }],
+  metadata: {},
+  tensors: [tensor('a.weight', [4, 3], 'dense'), tensor('a.bias', [4], 'vector'), tensor('b.weight', [2, 4], 'dense')],
+};
+
+const ok = (name: string): LayerResult => ({
+  tensor: name,
+  status: 'ok',
+  ms: 1,
+  spectrum: { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 },
+});
+
+/** A fake worker client: opens `m.safetensors`, rejects `bad.bin`, scans with controllable pacing. */
+function fakeClient(opts: { hold?: Promise<void> } = {}) {
+  const calls: string[][] = [];
+  const client: AnalysisClient = {
+    async open(files: readonly FileEntry[]) {
+      if (files[0]?.name === 'bad.bin') {
+        throw new AnalysisError({ name: 'FormatError', code: 'UNKNOWN_FORMAT', message: 'not a model', file: 'bad.bin', remedy: 'drop a model' });
+      }
+      return info;
+    },
+    async analyze(tensors: readonly string[], options: AnalyzeOptions = {}) {
+      calls.push([...tensors]);
+      for (const [i, t] of tensors.entries()) {
+        if (options.signal?.aborted) return { cancelled: true };
+        options.onProgress?.({ done: i, total: tensors.length, tensor: t, fraction: 0 });
+        if (opts.hold) await opts.hold;
+        if (options.signal?.aborted) return { cancelled: true };
+        options.onLayer?.(ok(t));
+      }
+      return { cancelled: false };
+    },
+    dispose() {},
+  };
+  return { client, calls };
+}
+
+const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('app store', () => {
+  it('opens files, scans only analysable tensors, and selects the first result', async () => {
+    const { client, calls } = fakeClient();
+    const store = createAppStore({ client, loadSample: async () => [file('m.safetensors')], now: () => 0 });
+    await store.getState().openFiles([file('m.safetensors')]);
+    await settle();
+    const s = store.getState();
+    expect(s.model.status).toBe('ready');
+    expect(s.model.source).toEqual({ kind: 'files', names: ['m.safetensors'] });
+    expect(calls).toEqual([['a.weight', 'b.weight']]);
+    expect(Object.keys(s.analysis.results).sort()).toEqual(['a.weight', 'b.weight']);
+    expect(s.analysis.status).toBe('done');
+    expect(s.selection.tensor).toBe('a.weight');
+  });
+
+  it('a failed open keeps the previous model and reports a coded error', async () => {
+    const { client } = fakeClient();
+    const store = createAppStore({ client, loadSample: async () => [file('m.safetensors')], now: () => 0 });
+    await store.getState().openSample('sample');
+    await settle();
+    await store.getState().openFiles([file('bad.bin')]);
+    const s = store.getState();
+    expect(s.model.info?.name).toBe('m.safetensors');
+    expect(s.model.source).toEqual({ kind: 'sample', id: 'sample' });
+    expect(s.model.status).toBe('ready');
+    expect(s.model.openError).toMatchObject({ code: 'UNKNOWN_FORMAT', file: 'bad.bin', remedy: 'drop a model' });
+    store.getState().dismissOpenError();
+    expect(store.getState().model.openError).toBeNull();
+  });
+
+  it('cancel stops the scan and resume analyses only what is left', async () => {
+    let release: () => void = () => {};
+    const hold = new Promise<void>((r) => (release = r));
+    const { client, calls } = fakeClient({ hold });
+    const store = createAppStore({ client, loadSample: async () => [], now: () => 0 });
+    await store.getState().openFiles([file('m.safetensors')]);
+    expect(store.getState().analysis.status).toBe('running');
+    store.getState().cancelAnalysis();
+    release();
+    await settle();
+    expect(store.getState().analysis.status).toBe('cancelled');
+    expect(Object.keys(store.getState().analysis.results)).toEqual([]);
+    await store.getState().startAnalysis();
+    expect(calls[1]).toEqual(['a.weight', 'b.weight']);
+    expect(store.getState().analysis.status).toBe('done');
+  });
+});
