@@ -98,3 +98,42 @@ test('an unsupported dtype is listed with a clear reason while the rest is analy
   await expect(skipped.first()).toHaveAttribute('title', /not supported|not a float/);
   expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(1);
 });
+
+test('a long scan shows progress and can be cancelled, then resumed', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  // A generated model with a few large matrices: long enough to cancel mid-scan.
+  const big = await bigModelBase64();
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]');
+    if (!input) throw new Error('no file input');
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'big.safetensors'));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, big);
+  await expect(page.locator('.progress')).toHaveAttribute('data-state', 'running');
+  await expect(page.locator('.progress progress')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('.progress')).toHaveAttribute('data-state', 'cancelled');
+  const doneBefore = await page.locator('.layer-row[data-status="ok"]').count();
+  expect(doneBefore).toBeLessThan(6);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.locator('.progress')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.locator('.layer-row[data-status="ok"]')).toHaveCount(6);
+});
+
+/** Six 1024×1024 float32 matrices (seeded), as base64 safetensors. */
+async function bigModelBase64(): Promise<string> {
+  const { writeSafetensors } = await import('../src/formats/safetensors/writeSafetensors');
+  const { seededRandom } = await import('../src/analysis/random/seededRandom');
+  const rng = seededRandom(7);
+  const tensors = Array.from({ length: 6 }, (_, i) => ({
+    name: `layer${i}.weight`,
+    dtype: 'F32' as const,
+    shape: [1024, 1024],
+    data: Float32Array.from({ length: 1024 * 1024 }, () => rng() - 0.5),
+  }));
+  return Buffer.from(writeSafetensors(tensors)).toString('base64');
+}

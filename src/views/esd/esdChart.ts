@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, formatNumber } from '../shared/chart';
+import { DEFAULT_MARGINS, formatNumber, logTickFormat } from '../shared/chart';
 
 /** A log-binned empirical spectral density, as `esdHistogram` returns it. */
 export interface EsdData {
@@ -15,7 +15,7 @@ export interface EsdData {
 
 /** The ESD on log-log axes: bars for the layer, an outline for the reference. */
 export function esdChart(root: HTMLElement): Chart<EsdData> {
-  const m = DEFAULT_MARGINS;
+  const m = { ...DEFAULT_MARGINS, top: 26 };
   let width = 600;
   let height = 320;
   let data: EsdData | null = null;
@@ -52,8 +52,8 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     const yMin = Math.max(d3.min(dens) ?? yMax / 1e3, yMax * 1e-8);
     const y = d3.scaleLog().domain([yMin / 2, yMax * 1.5]).range([h, 0]);
     const ticks = Math.max(2, Math.round(h / 45));
-    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 90)), '~e'));
-    yAxis.call(d3.axisLeft(y).ticks(ticks, '~e'));
+    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 90))).tickFormat(logTickFormat(x, Math.max(2, Math.round(w / 90)))));
+    yAxis.call(d3.axisLeft(y).ticks(ticks).tickFormat(logTickFormat(y, ticks)));
     gridY.call(d3.axisLeft(y).ticks(ticks).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
     const bins = Array.from(d.density, (density, i) => ({ i, density, lo: d.edges[i] as number, hi: d.edges[i + 1] as number, count: d.counts[i] ?? 0 })).filter(
       (b) => b.density > 0,
@@ -69,8 +69,8 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
       .on('pointerenter', (_event, b) => {
         tooltip
           .style('display', null)
-          .attr('x', width - m.right - 4)
-          .attr('y', m.top + 14)
+          .attr('x', width - m.right)
+          .attr('y', m.top - 6)
           .text(`λ ∈ [${formatNumber(b.lo)}, ${formatNumber(b.hi)}): ${b.count} eigenvalue${b.count === 1 ? '' : 's'}`);
       })
       .on('pointerleave', () => tooltip.style('display', 'none'));
@@ -85,8 +85,8 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     } else refPath.style('display', 'none');
     const total = d3.sum(d.counts);
     caption
-      .attr('x', width - m.right - 4)
-      .attr('y', m.top + h - 8)
+      .attr('x', width - m.right)
+      .attr('y', m.top - 6)
       .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ` · outline: ${ref.label}` : ''}`);
     svg.attr('aria-label', `Empirical spectral density of ${d.label}, log-log, ${total} eigenvalues`);
   }

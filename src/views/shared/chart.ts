@@ -22,3 +22,15 @@ export function formatNumber(value: number): string {
   if (a >= 1e4 || a < 1e-3) return value.toExponential(2).replace('e+', 'e');
   return value.toPrecision(4).replace(/\.?0+$/, '');
 }
+
+/**
+ * Tick labels for a log axis: d3 decides which ticks get a label (it thins them when decades are many),
+ * `formatNumber` writes them (1, 0.3, 0.01, 2.5e-5 instead of d3's SI prefixes).
+ */
+export function logTickFormat(
+  scale: { tickFormat(count: number, specifier: string): (d: { valueOf(): number }) => string },
+  count: number,
+): (d: { valueOf(): number }) => string {
+  const thinned = scale.tickFormat(count, '.0e');
+  return (d) => (thinned(d) === '' ? '' : formatNumber(+d));
+}

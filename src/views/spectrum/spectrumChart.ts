@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, formatNumber } from '../shared/chart';
+import { DEFAULT_MARGINS, formatNumber, logTickFormat } from '../shared/chart';
 import { decimateMinMax } from '../shared/decimate';
 
 /** What the spectrum plot shows: singular values by rank, optionally a reference curve (e.g. the random init twin). */
@@ -62,8 +62,8 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
         ? d3.scaleLog().domain([Math.min(minPositive, max / 10), max]).range([h, 0]).nice()
         : d3.scaleLinear().domain([0, max]).range([h, 0]).nice();
     const ticks = Math.max(2, Math.round(h / 45));
-    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 80)), 'd'));
-    yAxis.call(d3.axisLeft(y).ticks(ticks, data.scale === 'log' ? '~e' : '~g'));
+    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 80))).tickFormat(d3.format('d')));
+    yAxis.call(d3.axisLeft(y).ticks(ticks).tickFormat(data.scale === 'log' ? logTickFormat(y as d3.ScaleLogarithmic<number, number>, ticks) : (d) => formatNumber(+d)));
     gridY.call(d3.axisLeft(y).ticks(ticks).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
     const line = (a: Float64Array) => {
       const points = decimateMinMax(a, w, data?.scale === 'log');
