@@ -8,6 +8,7 @@
  * `cancel` message checked between layers; the client terminates the worker as a last resort.
  */
 import type { ModelInfo } from '../src/model/types';
+import type { LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 
 /** An input file as posted to the worker (a `File` is a `Blob`; posting it copies no bytes). */
 export interface FileEntry {
@@ -29,22 +30,9 @@ export interface SerializedError {
   readonly context?: string;
 }
 
-/** Which conv definition produced a spectrum (SCIENCE.md §1). */
-export type SpectrumDefinition = 'dense' | 'ww-pooled' | 'stack-pooled';
-
-/** The singular values of one tensor. */
-export interface SpectrumResult {
-  readonly definition: SpectrumDefinition;
-  /** Rows and columns of one analysed matrix (for conv: c_out × c_in of one kernel slice). */
-  readonly rows: number;
-  readonly cols: number;
-  /** How many matrices were pooled (kh·kw for conv, 1 for dense). */
-  readonly matrixCount: number;
-  /** All singular values, pooled, descending, float64. */
-  readonly singularValues: Float64Array;
-  /** Σ w² over the tensor, float64 (equals Σσ²). */
-  readonly frobeniusNormSq: number;
-}
+/** The singular values of one tensor, with the definition that produced them (see `computeLayerSpectrum`). */
+export type SpectrumResult = LayerSpectrum;
+export type { SpectrumDefinition } from '../src/analysis/spectra/layerSpectrum';
 
 /** The outcome for one tensor of a scan. */
 export type LayerResult =

@@ -5,22 +5,9 @@
 import type { TensorRef } from '../src/model/types';
 import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import type { ShouldCancel } from '../src/analysis/cancel';
+import { valueStats } from '../src/analysis/linalg/valueStats';
 import type { LayerResult } from './protocol';
 import { toSerializedError } from './serializeError';
-
-/** Count NaN and ±Inf values; the SVD is never fed non-finite weights. */
-export function countNonFinite(values: ArrayLike<number>): { nanCount: number; infCount: number } {
-  let nanCount = 0;
-  let infCount = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (v - v !== 0) {
-      if (Number.isNaN(v)) nanCount++;
-      else infCount++;
-    }
-  }
-  return { nanCount, infCount };
-}
 
 /**
  * Analyse one tensor. Cancellation propagates as `AnalysisCancelled`; every other failure becomes a
@@ -38,7 +25,7 @@ export async function scanTensor(
   } catch (error) {
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
   }
-  const { nanCount, infCount } = countNonFinite(values);
+  const { nanCount, infCount } = valueStats(values);
   if (nanCount + infCount > 0) return { tensor: ref.name, status: 'non-finite', nanCount, infCount };
   try {
     const spectrum = computeLayerSpectrum(values, ref.shape, ref.kind, ref.layout ?? 'OIHW', {

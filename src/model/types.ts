@@ -19,7 +19,9 @@ export type DType =
   | 'U64'
   | 'BOOL'
   | 'F8_E4M3'
-  | 'F8_E5M2';
+  | 'F8_E5M2'
+  /** A dtype the reader does not recognise; the tensor's `unsupported` text names the stored dtype. */
+  | 'UNKNOWN';
 
 /** Dtypes whose values the app can decode to floating point for analysis. */
 export const FLOAT_DTYPES: readonly DType[] = ['F64', 'F32', 'F16', 'BF16'];

@@ -1,39 +1,83 @@
 /**
  * Serialise tensors to the safetensors format.
  *
- * Layout (safetensors spec): 8-byte little-endian u64 N, then N bytes of UTF-8 JSON
- * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, padded with spaces
- * so the data region starts 8-byte aligned, then the tensors' bytes back to back (little-endian).
+ * Layout (safetensors spec, huggingface/safetensors README "Format"): 8-byte little-endian u64 N, then N bytes
+ * of UTF-8 JSON `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, padded
+ * with spaces so the data region starts 8-byte aligned, then the tensors' bytes back to back (little-endian).
  */
+import type { DType } from '../../model/types';
+import { bytesPerElement, dtypeFromName } from '../dtype';
+import { encodeFloats } from '../encodeFloats';
 
-/** One tensor to write. Only float dtypes the app itself produces are supported. */
+/**
+ * One tensor to write from values. F32 needs a Float32Array and F64 a Float64Array (stored as is);
+ * F16 and BF16 take either and round to nearest even.
+ */
 export interface TensorToWrite {
   readonly name: string;
-  readonly dtype: 'F32' | 'F64';
+  readonly dtype: 'F32' | 'F64' | 'F16' | 'BF16';
   readonly shape: readonly number[];
   readonly data: Float32Array | Float64Array;
 }
 
 /**
+ * One tensor to write from already-encoded little-endian bytes, in any dtype (including names this app
+ * does not know, such as `F8_E8M0`; their length is not checked).
+ */
+export interface RawTensorToWrite {
+  readonly name: string;
+  readonly dtype: DType | (string & {});
+  readonly shape: readonly number[];
+  readonly bytes: Uint8Array;
+}
+
+function tensorBytes(t: TensorToWrite | RawTensorToWrite): Uint8Array {
+  const count = t.shape.reduce((a, b) => a * b, 1);
+  if ('bytes' in t) {
+    const width = bytesPerElement(dtypeFromName(t.dtype));
+    const expected = width === null ? null : width * count;
+    if (expected !== null && expected !== t.bytes.length) {
+      throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(', ')}] of ${t.dtype} needs ${expected} bytes, got ${t.bytes.length}`);
+    }
+    return t.bytes;
+  }
+  if (count !== t.data.length) {
+    throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(', ')}] holds ${count} values, data has ${t.data.length}`);
+  }
+  if (t.dtype === 'F32' || t.dtype === 'F64') {
+    const expected = t.dtype === 'F32' ? Float32Array : Float64Array;
+    if (!(t.data instanceof expected)) throw new RangeError(`tensor ${t.name}: dtype ${t.dtype} needs a ${expected.name}`);
+  }
+  return encodeFloats(t.data, t.dtype);
+}
+
+/**
  * Encode tensors (in the given order) and optional string metadata as one safetensors byte array.
- * Throws RangeError if a tensor's data length does not match its shape or its dtype.
+ *
+ * @param tensors values to encode (`TensorToWrite`) or raw bytes (`RawTensorToWrite`); names must be unique
+ * @param metadata written as `__metadata__` when not empty (e.g. `{ format: 'pt', conv_layout: 'OIHW' }`)
+ * @throws RangeError if a tensor's data length does not match its shape or dtype, or a name repeats
  */
 export function writeSafetensors(
-  tensors: readonly TensorToWrite[],
+  tensors: readonly (TensorToWrite | RawTensorToWrite)[],
   metadata: Readonly<Record<string, string>> = {},
 ): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const t of tensors) {
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) {
-      throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(', ')}] holds ${count} values, data has ${t.data.length}`);
-    }
-    const expected = t.dtype === 'F32' ? Float32Array : Float64Array;
-    if (!(t.data instanceof expected)) throw new RangeError(`tensor ${t.name}: dtype ${t.dtype} needs a ${expected.name}`);
-    const end = offset + t.data.byteLength;
-    header[t.name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, end] };
+    if (Object.hasOwn(header, t.name)) throw new RangeError(`tensor ${t.name}: name used twice`);
+    const bytes = tensorBytes(t);
+    const end = offset + bytes.length;
+    // defineProperty: a tensor named `__proto__` must become a key, not the object's prototype.
+    Object.defineProperty(header, t.name, {
+      value: { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, end] },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    chunks.push(bytes);
     offset = end;
   }
   let json = JSON.stringify(header);
@@ -49,10 +93,9 @@ export function writeSafetensors(
   view.setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
-  for (const t of tensors) {
-    // Typed arrays are in platform byte order; every platform the app runs on is little-endian.
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
+  for (const bytes of chunks) {
+    out.set(bytes, at);
+    at += bytes.length;
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import type { KeyboardEvent } from 'react';
 import { notAnalysedReason } from '../../model/analysable';
 import type { TensorInfo } from '../../model/types';
-import type { LayerResult } from '../../../workers/protocol';
+import type { LayerResult } from '../../state/resultTypes';
 import { useAppStore, useAppStoreApi } from '../shared/storeContext';
 import { selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
 import { formatCount, formatShape } from './format';

@@ -1,0 +1,193 @@
+/**
+ * The reader regression corpus, as data (after Netron's `test/models.json`): each case names its files,
+ * the expected format and tensor counts, or the expected error code, and why it is here. Cases marked
+ * `e2e` read the committed files of `e2e/fixtures/`, which must also still match their builders.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Model, NamedBlob } from '../model/types';
+import { analysableTensorNames } from '../model/analysable';
+import type { FormatErrorCode } from './formatError';
+import { FormatError } from './formatError';
+import { openModel } from './registry';
+import { writeSafetensors } from './safetensors/writeSafetensors';
+import { buildSafetensors, concatBytes, entry } from './testing/buildSafetensors';
+import { E2E_FIXTURES } from './testing/e2eFixtures';
+import { namedFile } from './testing/memoryBlob';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'e2e', 'fixtures');
+
+/** A committed e2e fixture as a file named by its base name (as a browser drop would name it). */
+function fixture(path: string): NamedBlob {
+  return namedFile(path.slice(path.lastIndexOf('/') + 1), new Uint8Array(readFileSync(join(FIXTURES, ...path.split('/')))));
+}
+
+interface CorpusCase {
+  readonly name: string;
+  /** Why the case exists: the spec section, bug or feature it pins down. */
+  readonly why: string;
+  readonly files: () => NamedBlob[];
+  /** Expected outcome: an opened model ... */
+  readonly format?: string;
+  readonly tensors?: number;
+  readonly analysable?: number;
+  readonly assert?: (model: Model) => void | Promise<void>;
+  /** ... or an error with this code, about this file. */
+  readonly error?: FormatErrorCode;
+  readonly errorFile?: string;
+}
+
+const f32 = (n: number) => Float32Array.from({ length: n }, (_, i) => i / n);
+const SHARDS = ['sharded/model-00001-of-00002.safetensors', 'sharded/model-00002-of-00002.safetensors'];
+
+const CORPUS: readonly CorpusCase[] = [
+  // e2e fixtures (e2e/fixtures/README.md)
+  { name: 'e2e tiny-mlp', why: 'F32 MLP, the basic case', files: () => [fixture('tiny-mlp.safetensors')], format: 'safetensors', tensors: 6, analysable: 3 },
+  {
+    name: 'e2e tiny-cnn-f16',
+    why: 'F16 decoding; 4-D kernels OIHW by convention',
+    files: () => [fixture('tiny-cnn-f16.safetensors')],
+    format: 'safetensors',
+    tensors: 6,
+    analysable: 3,
+    assert: async (m) => {
+      expect(m.tensors[0]).toMatchObject({ name: 'conv1.weight', dtype: 'F16', kind: 'conv2d', layout: 'OIHW', layoutSource: 'convention' });
+      expect((await m.tensors[0]!.read()).every(Number.isFinite)).toBe(true);
+    },
+  },
+  {
+    name: 'e2e sharded with index',
+    why: 'sharded checkpoints open as one model',
+    files: () => [...SHARDS, 'sharded/model.safetensors.index.json'].map(fixture),
+    format: 'safetensors',
+    tensors: 5,
+    analysable: 3,
+    assert: (m) => expect(m.name).toBe('model'),
+  },
+  { name: 'e2e sharded without index', why: 'the -of-N pattern alone suffices', files: () => SHARDS.map(fixture), format: 'safetensors', tensors: 5, analysable: 3 },
+  { name: 'e2e one shard', why: 'a missing shard is named', files: () => [fixture(SHARDS[0]!)], error: 'MISSING_SHARD', errorFile: 'model-00002-of-00002.safetensors' },
+  { name: 'e2e truncated-header', why: 'header length past EOF', files: () => [fixture('truncated-header.safetensors')], error: 'TRUNCATED' },
+  { name: 'e2e bad-json', why: 'invalid JSON header', files: () => [fixture('bad-json.safetensors')], error: 'BAD_HEADER_JSON' },
+  { name: 'e2e offsets-out-of-bounds', why: 'data_offsets past EOF', files: () => [fixture('offsets-out-of-bounds.safetensors')], error: 'OFFSETS_OUT_OF_BOUNDS' },
+  {
+    name: 'e2e unsupported-dtype',
+    why: 'an I8 tensor is listed, the model still opens',
+    files: () => [fixture('unsupported-dtype.safetensors')],
+    format: 'safetensors',
+    tensors: 4,
+    analysable: 2,
+    assert: (m) => expect(m.tensors.find((t) => t.dtype === 'I8')?.unsupported).toMatch(/not supported for analysis/),
+  },
+  { name: 'e2e not-a-model', why: 'plain text', files: () => [fixture('not-a-model.txt')], error: 'UNKNOWN_FORMAT' },
+  // Built in memory
+  {
+    name: 'as the Rust library writes it',
+    why: 'safetensors spec: __metadata__ first, header padded with spaces to 8 bytes',
+    files: () => [
+      namedFile(
+        'rust.safetensors',
+        buildSafetensors({
+          header: '{"__metadata__":{"format":"pt"},"weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}   ',
+          data: new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer),
+        }),
+      ),
+    ],
+    format: 'safetensors',
+    tensors: 1,
+    analysable: 1,
+    assert: async (m) => expect(Array.from(await m.tensors[0]!.read())).toEqual([1, 2, 3, 4]),
+  },
+  {
+    name: 'BF16 stack and F64 dense',
+    why: '3-D stacks and F64 → Float64Array',
+    files: () => [
+      namedFile(
+        'mixed.safetensors',
+        writeSafetensors([
+          { name: 'experts', dtype: 'BF16', shape: [2, 3, 4], data: f32(24) },
+          { name: 'proj', dtype: 'F64', shape: [4, 4], data: Float64Array.from(f32(16)) },
+        ]),
+      ),
+    ],
+    format: 'safetensors',
+    tensors: 2,
+    analysable: 2,
+    assert: async (m) => expect(await m.tensors[1]!.read()).toBeInstanceOf(Float64Array),
+  },
+  {
+    name: 'trailing bytes after the last tensor',
+    why: 'tolerated (the Rust reference refuses them; they do no harm here)',
+    files: () => [namedFile('tail.safetensors', concatBytes(writeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: f32(2) }]), new Uint8Array(5)))],
+    format: 'safetensors',
+    tensors: 1,
+  },
+  { name: 'empty header {}', why: 'a valid file with no tensors', files: () => [namedFile('none.safetensors', buildSafetensors({ header: '{}' }))], format: 'safetensors', tensors: 0 },
+  { name: 'zero-byte .safetensors', why: 'extension fallback gives a precise error', files: () => [namedFile('zero.safetensors', new Uint8Array(0))], error: 'TRUNCATED' },
+  { name: 'zero-byte .bin', why: 'nothing to sniff', files: () => [namedFile('zero.bin', new Uint8Array(0))], error: 'UNKNOWN_FORMAT' },
+  { name: 'PNG image', why: 'foreign magic bytes', files: () => [namedFile('photo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))], error: 'UNKNOWN_FORMAT' },
+  {
+    name: 'JSON weights map only',
+    why: 'a lone index names its shards; pattern siblings are expected too',
+    files: () => [namedFile('model.safetensors.index.json', '{"weight_map":{"w":"model-00001-of-00003.safetensors"}}')],
+    error: 'MISSING_SHARD',
+    errorFile: 'model-00001-of-00003.safetensors',
+  },
+  {
+    name: 'overlapping tensors',
+    why: 'two tensors share bytes',
+    files: () => [namedFile('ov.safetensors', buildSafetensors({ header: { a: entry('F32', [2], 0, 8), b: entry('F32', [2], 4, 12) }, data: new Uint8Array(12) }))],
+    error: 'OFFSETS_OVERLAP',
+  },
+  {
+    name: 'duplicate across shards',
+    why: 'the same tensor in two shards',
+    files: () => {
+      const bytes = writeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: f32(2) }]);
+      return [namedFile('m-1-of-2.safetensors', bytes), namedFile('m-2-of-2.safetensors', bytes)];
+    },
+    error: 'DUPLICATE_TENSOR',
+    errorFile: 'm-2-of-2.safetensors',
+  },
+];
+
+describe('reader corpus', () => {
+  it.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const files = c.files();
+    const outcome = await openModel(files).then(
+      (model) => ({ model }),
+      (error: unknown) => ({ error }),
+    );
+    if (c.error) {
+      expect('error' in outcome, `${c.name} (${c.why}) should fail with ${c.error}`).toBe(true);
+      const e = (outcome as { error: unknown }).error;
+      expect(e).toBeInstanceOf(FormatError);
+      expect((e as FormatError).code).toBe(c.error);
+      const file = c.errorFile ?? files[0]!.name;
+      expect((e as FormatError).file).toBe(file);
+      expect((e as FormatError).message).toContain(file);
+      return;
+    }
+    if ('error' in outcome) throw outcome.error;
+    const { model } = outcome;
+    expect(model.format).toBe(c.format);
+    if (c.tensors !== undefined) expect(model.tensors).toHaveLength(c.tensors);
+    if (c.analysable !== undefined) expect(analysableTensorNames(model.tensors)).toHaveLength(c.analysable);
+    await c.assert?.(model);
+    // Every tensor either reads to the right number of values or is marked unsupported.
+    for (const t of model.tensors) {
+      if (t.unsupported) await expect(t.read()).rejects.toMatchObject({ code: 'UNSUPPORTED_DTYPE' });
+      else expect((await t.read()).length).toBe(t.size);
+    }
+  });
+
+  it('the committed e2e fixtures equal their builders (regenerate: npx tsx scripts/fixtures/makeE2eFixtures.ts)', () => {
+    let total = 0;
+    for (const f of E2E_FIXTURES) {
+      const committed = new Uint8Array(readFileSync(join(FIXTURES, ...f.path.split('/'))));
+      expect(committed, f.path).toEqual(f.bytes());
+      total += committed.length;
+    }
+    expect(total).toBeLessThan(100 * 1024);
+  });
+});
