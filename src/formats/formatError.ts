@@ -23,6 +23,19 @@ export const FORMAT_ERROR_CODES = [
   'DUPLICATE_TENSOR',
   'BAD_INDEX',
   'INDEX_MISMATCH',
+  // Container and encoding errors shared by the other readers.
+  'BAD_STRUCTURE',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_FEATURE',
+  'MISSING_COMPANION',
+  'TOO_LARGE',
+  'BAD_ZIP',
+  'ZIP_BOMB',
+  'BAD_PROTOBUF',
+  'BAD_PICKLE',
+  'PICKLE_FORBIDDEN',
+  'LEGACY_FORMAT',
+  'BAD_HDF5',
 ] as const;
 
 /** One of {@link FORMAT_ERROR_CODES}. */
@@ -46,6 +59,18 @@ const DEFAULT_REMEDY: Readonly<Record<FormatErrorCode, string>> = {
   DUPLICATE_TENSOR: 'The shards belong to different models or were written twice: drop the shards of one model only.',
   BAD_INDEX: 'The index .json is damaged: download it again, or drop just the shard files without it.',
   INDEX_MISMATCH: 'The index .json does not match these shards: drop the index that came with them, or leave it out.',
+  BAD_STRUCTURE: 'The file is damaged or not what its name says: export or download it again.',
+  UNSUPPORTED_VERSION: 'Re-save the model with a current version of the library that wrote it.',
+  UNSUPPORTED_FEATURE: 'Convert the model to safetensors or ONNX with float weights and open that instead.',
+  MISSING_COMPANION: 'Drop the model file together with the files it refers to (weights shards, external data).',
+  TOO_LARGE: 'The file declares a size this browser cannot hold: check that it is not corrupt, or split the model.',
+  BAD_ZIP: 'The archive is damaged (an interrupted download?): download or export it again.',
+  ZIP_BOMB: 'The archive expands to far more than it holds, which real model files never do: do not open it.',
+  BAD_PROTOBUF: 'The protobuf is damaged or truncated: export or download the model again.',
+  BAD_PICKLE: 'The pickle inside the file is damaged: save the checkpoint again with torch.save.',
+  PICKLE_FORBIDDEN: 'The pickle asks to run code, which this app never does: save a plain state_dict (or safetensors) instead.',
+  LEGACY_FORMAT: 'Re-save the checkpoint with a current PyTorch (torch.save uses the zip format since 1.6), or convert it to safetensors.',
+  BAD_HDF5: 'The HDF5 file is damaged or not a Keras weights file: save it again with model.save_weights / model.save.',
 };
 
 /** The plain, structured-clone-safe form of a {@link FormatError}. */

@@ -73,6 +73,10 @@ export interface TensorInfo {
   readonly byteLength: number;
   /** Set when the dtype cannot be decoded; the tensor is listed but not analysed. */
   readonly unsupported?: string;
+  /** The op that uses this weight when the file says so (ONNX `Conv`, `Gemm`, `MatMul`; Keras layer class). */
+  readonly op?: string;
+  /** How the stored values become floats when that is not plain, e.g. `uint8 dequantized: min + scale·q`. */
+  readonly encoding?: string;
 }
 
 /** A tensor whose bytes are read on demand. */
