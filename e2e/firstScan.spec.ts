@@ -34,7 +34,12 @@ test('opens on the embedded sample and shows every layer spectrum', async ({ pag
   await expect(page.locator('.layer-row.selected')).toHaveAttribute('data-tensor', 'conv2.bias');
   await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
   await expect(page.locator('.view-spectrum')).toHaveAttribute('data-ready', 'true');
+  // The random-init twin is drawn behind the trained layer for comparison, and can be hidden.
+  await expect(page.locator('.view-spectrum')).toHaveAttribute('data-reference', 'true');
+  await expect(page.locator('.view-spectrum path.series-reference')).toHaveAttribute('d', /^M.+L/);
   await page.screenshot({ path: join(SHOTS, 'sample-fc1.png') });
+  await page.getByLabel(/compare with/).uncheck();
+  await expect(page.locator('.view-spectrum')).toHaveAttribute('data-reference', 'false');
 });
 
 test('dropping a generated safetensors file analyses it', async ({ page }) => {

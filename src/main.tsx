@@ -9,7 +9,12 @@ import './app/app.css';
 
 const DEFAULT_SAMPLE = 'stroke-cnn';
 
-const store = createAppStore({ client: createAnalysisClient(), loadSample, now: () => performance.now() });
+const store = createAppStore({
+  client: createAnalysisClient(),
+  referenceClient: createAnalysisClient(),
+  loadSample,
+  now: () => performance.now(),
+});
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

@@ -1,5 +1,5 @@
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
+import { selectReferenceLabel, selectReferenceVisible, selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
 import { EsdView } from '../views/esd/EsdView';
 import { notAnalysedReason } from '../model/analysable';
@@ -18,6 +18,8 @@ export function LayerDetail() {
   const tensor = useAppStore(selectSelectedTensor);
   const result = useAppStore(selectSelectedResult);
   const scale = useAppStore(selectSpectrumScale);
+  const referenceLabel = useAppStore(selectReferenceLabel);
+  const referenceVisible = useAppStore(selectReferenceVisible);
   const store = useAppStoreApi();
   if (!tensor) return <p className="hint">Select a layer on the left.</p>;
   const reason = notAnalysedReason(tensor);
@@ -80,6 +82,12 @@ export function LayerDetail() {
             <dd>{result?.status === 'ok' ? `${result.ms.toFixed(0)} ms` : ''}</dd>
           </div>
         </dl>
+      ) : null}
+      {referenceLabel ? (
+        <label className="toggle compare-toggle">
+          <input type="checkbox" checked={referenceVisible} onChange={(e) => store.getState().setReferenceVisible(e.target.checked)} /> compare
+          with <span className="reference-swatch" aria-hidden="true" /> {referenceLabel} (same layer, dashed)
+        </label>
       ) : null}
       <div className="plots">
         <figure className="plot">

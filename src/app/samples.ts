@@ -1,4 +1,5 @@
 import type { FileEntry } from '../../workers/protocol';
+import type { LoadedSample } from '../state/appState';
 
 /** One built-in sample, as listed in `public/samples/samples.json`. */
 export interface SampleEntry {
@@ -6,6 +7,8 @@ export interface SampleEntry {
   readonly title: string;
   readonly file: string;
   readonly description?: string;
+  /** Another sample to draw behind this one for comparison (the random-init twin). */
+  readonly twin?: string;
 }
 
 const base = () => new URL(`${import.meta.env.BASE_URL}samples/`, document.baseURI);
@@ -26,10 +29,13 @@ export async function listSamples(): Promise<SampleEntry[]> {
 }
 
 /** Fetch a sample's file(s) from our own origin. */
-export async function loadSample(id: string): Promise<FileEntry[]> {
-  const entry = (await listSamples()).find((s) => s.id === id);
+export async function loadSample(id: string): Promise<LoadedSample> {
+  const samples = await listSamples();
+  const entry = samples.find((s) => s.id === id);
   if (!entry) throw Object.assign(new Error(`There is no built-in sample called "${id}".`), { code: 'NO_SUCH_SAMPLE' });
   const response = await fetch(new URL(entry.file, base()));
   if (!response.ok) throw new Error(`Could not load sample ${entry.file} (HTTP ${response.status}).`);
-  return [{ name: entry.file, blob: await response.blob() }];
+  const files: FileEntry[] = [{ name: entry.file, blob: await response.blob() }];
+  const twin = samples.find((s) => s.id === entry.twin);
+  return twin ? { files, twin: { id: twin.id, title: twin.title } } : { files };
 }

@@ -62,7 +62,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('app store', () => {
   it('opens files, scans only analysable tensors, and selects the first result', async () => {
     const { client, calls } = fakeClient();
-    const store = createAppStore({ client, loadSample: async () => [file('m.safetensors')], now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     await settle();
     const s = store.getState();
@@ -76,7 +76,7 @@ describe('app store', () => {
 
   it('a failed open keeps the previous model and reports a coded error', async () => {
     const { client } = fakeClient();
-    const store = createAppStore({ client, loadSample: async () => [file('m.safetensors')], now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openSample('sample');
     await settle();
     await store.getState().openFiles([file('bad.bin')]);
@@ -93,7 +93,7 @@ describe('app store', () => {
     let release: () => void = () => {};
     const hold = new Promise<void>((r) => (release = r));
     const { client, calls } = fakeClient({ hold });
-    const store = createAppStore({ client, loadSample: async () => [], now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     expect(store.getState().analysis.status).toBe('running');
     store.getState().cancelAnalysis();
@@ -104,5 +104,27 @@ describe('app store', () => {
     await store.getState().startAnalysis();
     expect(calls[1]).toEqual(['a.weight', 'b.weight']);
     expect(store.getState().analysis.status).toBe('done');
+  });
+
+  it('a sample with a twin loads the twin as a reference, matched by tensor name and shape', async () => {
+    const { client } = fakeClient();
+    const reference = fakeClient();
+    const store = createAppStore({
+      client,
+      referenceClient: reference.client,
+      loadSample: async (id) => (id === 'trained' ? { files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } } : { files: [file('m.safetensors')] }),
+      now: () => 0,
+    });
+    await store.getState().openSample('trained');
+    await settle();
+    await settle();
+    const ref = store.getState().reference;
+    expect(ref.status).toBe('ready');
+    expect(ref.label).toBe('random init');
+    expect(Object.keys(ref.spectra).sort()).toEqual(['a.weight', 'b.weight']);
+    expect(reference.calls).toEqual([['a.weight', 'b.weight']]);
+    // Opening the user's own file drops the reference.
+    await store.getState().openFiles([file('m.safetensors')]);
+    expect(store.getState().reference.status).toBe('none');
   });
 });

@@ -3,6 +3,7 @@ import type { AppState, StoreDeps } from './appState';
 import { createModelSlice } from './slices/modelSlice';
 import { createAnalysisSlice } from './slices/analysisSlice';
 import { createSelectionSlice } from './slices/selectionSlice';
+import { createReferenceSlice } from './slices/referenceSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -10,6 +11,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createModelSlice(deps)(...a),
     ...createAnalysisSlice(deps)(...a),
     ...createSelectionSlice(...a),
+    ...createReferenceSlice(deps)(...a),
   }));
 }
 

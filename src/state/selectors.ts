@@ -1,5 +1,5 @@
 import type { AppState } from './appState';
-import type { LayerResult } from '../../workers/protocol';
+import type { LayerResult, SpectrumResult } from '../../workers/protocol';
 import type { TensorInfo } from '../model/types';
 
 /** Module-scope selectors (xyflow habit): components re-render only when their slice changes. */
@@ -19,4 +19,16 @@ export const selectSelectedTensor = (s: AppState): TensorInfo | null => {
 export const selectSelectedResult = (s: AppState): LayerResult | null => {
   const name = s.selection.tensor;
   return name === null ? null : (s.analysis.results[name] ?? null);
+};
+
+export const selectReferenceVisible = (s: AppState) => s.reference.visible;
+export const selectReferenceStatus = (s: AppState) => s.reference.status;
+
+export const selectReferenceLabel = (s: AppState) => s.reference.label;
+
+/** The reference spectrum of the selected layer, when there is one and it is shown (a stable reference). */
+export const selectSelectedReferenceSpectrum = (s: AppState): SpectrumResult | null => {
+  const name = s.selection.tensor;
+  if (name === null || !s.reference.visible) return null;
+  return s.reference.spectra[name] ?? null;
 };

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ModelInfo } from '../../model/types';
 import type { FileEntry, SerializedError } from '../../../workers/protocol';
-import type { AppState, StoreDeps } from '../appState';
+import type { AppState, LoadedSample, StoreDeps } from '../appState';
 import { toSerializedError } from '../toSerializedError';
 
 /** Where the open model came from: a built-in sample (shareable) or files the user dropped (not). */
@@ -45,6 +45,7 @@ export const createModelSlice =
           },
         });
         get().resetAnalysis();
+        get().clearReference();
         get().selectTensor(null);
         void get().startAnalysis();
       } catch (error) {
@@ -53,14 +54,15 @@ export const createModelSlice =
     },
 
     async openSample(id) {
-      let files: FileEntry[];
+      let sample: LoadedSample;
       try {
-        files = await deps.loadSample(id);
+        sample = await deps.loadSample(id);
       } catch (error) {
         set((s) => ({ model: { ...s.model, openError: toSerializedError(error) } }));
         return;
       }
-      await get().openFiles(files, { kind: 'sample', id });
+      await get().openFiles(sample.files, { kind: 'sample', id });
+      if (get().model.source?.kind === 'sample' && sample.twin) void get().loadReference(sample.twin.id, sample.twin.title);
     },
 
     dismissOpenError() {

@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { useAppStore } from '../shared/storeContext';
 import { useChart } from '../shared/useChart';
-import { selectSelectedResult, selectSelectedTensorName, selectSpectrumScale } from '../../state/selectors';
+import {
+  selectReferenceLabel,
+  selectSelectedReferenceSpectrum,
+  selectSelectedResult,
+  selectSelectedTensorName,
+  selectSpectrumScale,
+} from '../../state/selectors';
 import { spectrumChart } from './spectrumChart';
 import type { SpectrumData } from './spectrumChart';
 
@@ -9,10 +15,28 @@ export function SpectrumView() {
   const result = useAppStore(selectSelectedResult);
   const name = useAppStore(selectSelectedTensorName);
   const scale = useAppStore(selectSpectrumScale);
+  const reference = useAppStore(selectSelectedReferenceSpectrum);
+  const referenceLabel = useAppStore(selectReferenceLabel);
   const data = useMemo<SpectrumData | null>(
-    () => (result?.status === 'ok' && name ? { singularValues: result.spectrum.singularValues, scale, label: name } : null),
-    [result, name, scale],
+    () =>
+      result?.status === 'ok' && name
+        ? {
+            singularValues: result.spectrum.singularValues,
+            scale,
+            label: name,
+            reference: reference && referenceLabel ? { singularValues: reference.singularValues, label: referenceLabel } : null,
+          }
+        : null,
+    [result, name, scale, reference, referenceLabel],
   );
   const host = useChart(spectrumChart, data);
-  return <div ref={host} className="view view-spectrum" aria-label="Singular value spectrum" data-ready={data ? 'true' : 'false'} />;
+  return (
+    <div
+      ref={host}
+      className="view view-spectrum"
+      aria-label="Singular value spectrum"
+      data-ready={data ? 'true' : 'false'}
+      data-reference={data?.reference ? 'true' : 'false'}
+    />
+  );
 }

@@ -59,7 +59,7 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
     x = d3.scaleLinear().domain([1, Math.max(2, n)]).range([0, w]);
     y =
       data.scale === 'log'
-        ? d3.scaleLog().domain([Math.min(minPositive, max / 10), max]).range([h, 0]).nice()
+        ? d3.scaleLog().domain(logDomain(minPositive, max)).range([h, 0])
         : d3.scaleLinear().domain([0, max]).range([h, 0]).nice();
     const ticks = Math.max(2, Math.round(h / 45));
     xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 80))).tickFormat(d3.format('d')));
@@ -124,4 +124,10 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
       svg.remove();
     },
   };
+}
+
+/** A log-axis domain with a little room above and below, at least one decade tall. */
+function logDomain(minPositive: number, max: number): [number, number] {
+  const lo = Math.min(minPositive / 1.3, max / 10);
+  return [lo, max * 1.3];
 }
