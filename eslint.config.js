@@ -31,6 +31,8 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  // Command-line programs print their results.
+  { files: ['bench/**', 'scripts/**', 'cli/**'], rules: { 'no-console': 'off' } },
   {
     files: ['src/**/*.tsx', 'src/views/**/*.ts', 'src/app/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },

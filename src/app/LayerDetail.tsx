@@ -28,7 +28,9 @@ export function LayerDetail() {
   const sMax = sv?.[0] ?? 0;
   const sMin = sv && sv.length > 0 ? (sv[sv.length - 1] ?? 0) : 0;
   return (
-    <section className="layer-detail" aria-label={`Layer ${tensor.name}`} data-state={spectrum ? 'ready' : 'pending'}>
+    <section className="layer-detail" aria-label={`Layer ${tensor.name}`} data-state={spectrum ? 'ready' : 'pending'}
+      data-ms={result?.status === 'ok' ? result.ms : undefined}
+    >
       <header className="layer-header">
         <h2>{tensor.name}</h2>
         <span className="facts">

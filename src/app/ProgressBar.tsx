@@ -31,7 +31,12 @@ export function ProgressBar() {
           </button>
         </>
       ) : analysis.status === 'done' && analysis.totalMs !== null ? (
-        <span className="progress-text" data-first-ms={analysis.firstResultMs ?? undefined} data-total-ms={analysis.totalMs}>
+        <span
+          className="progress-text"
+          data-first-ms={analysis.firstResultMs ?? undefined}
+          data-first-at={analysis.firstResultAt ?? undefined}
+          data-total-ms={analysis.totalMs}
+        >
           {Object.keys(analysis.results).length} layers analysed in {(analysis.totalMs / 1000).toFixed(2)} s (first spectrum after{' '}
           {((analysis.firstResultMs ?? 0) / 1000).toFixed(2)} s)
         </span>

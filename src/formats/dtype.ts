@@ -120,6 +120,8 @@ export function decodeFloats(bytes: Uint8Array, dtype: DType, source: DecodeSour
   const n = bytes.length / width;
   switch (dtype) {
     case 'F32': {
+      // Aligned little-endian bytes are viewed, not copied: a 500 MB tensor costs no second 500 MB.
+      if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
       const out = new Float32Array(n);
       if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
       else {
@@ -129,6 +131,7 @@ export function decodeFloats(bytes: Uint8Array, dtype: DType, source: DecodeSour
       return out;
     }
     case 'F64': {
+      if (LITTLE_ENDIAN && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
       const out = new Float64Array(n);
       if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
       else {

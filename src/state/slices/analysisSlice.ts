@@ -13,6 +13,8 @@ export interface AnalysisSlice {
     results: Readonly<Record<string, LayerResult>>;
     /** Milliseconds from the start of the scan to the first spectrum, and to the end. */
     firstResultMs: number | null;
+    /** `deps.now()` when the first spectrum arrived (in the browser: ms since navigation start). */
+    firstResultAt: number | null;
     totalMs: number | null;
     error: SerializedError | null;
   };
@@ -26,6 +28,7 @@ const emptyAnalysis: AnalysisSlice['analysis'] = {
   progress: null,
   results: {},
   firstResultMs: null,
+  firstResultAt: null,
   totalMs: null,
   error: null,
 };
@@ -58,6 +61,7 @@ export const createAnalysisSlice = (deps: StoreDeps): StateCreator<AppState, [],
                 ...s.analysis,
                 results: { ...s.analysis.results, [result.tensor]: result },
                 firstResultMs: s.analysis.firstResultMs ?? deps.now() - start,
+                firstResultAt: s.analysis.firstResultAt ?? deps.now(),
               },
             }));
             if (get().selection.tensor === null && result.status === 'ok') get().selectTensor(result.tensor);

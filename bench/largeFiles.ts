@@ -1,0 +1,91 @@
+/**
+ * Generated benchmark inputs, written under bench-results/ (git-ignored). The large safetensors files are
+ * sparse on disk: a real header, then `truncate` to the full size, so a "7 GB" model costs no disk and
+ * reads as zeros.
+ */
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSafetensors } from '../src/formats/safetensors/writeSafetensors';
+import { gaussian, seededRandom } from '../src/analysis/random/seededRandom';
+
+export const BENCH_DIR = join(import.meta.dirname, '..', 'bench-results');
+
+/** Header-only safetensors: `tensors` F32 entries back to back, the file extended sparsely to hold their data. */
+function writeSparseSafetensors(path: string, tensors: { name: string; shape: number[] }[], metadata: Record<string, string> = {}): number {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    const bytes = 4 * t.shape.reduce((a, b) => a * b, 1);
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const headerBytes = Buffer.from(json);
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(headerBytes.length));
+  const fd = openSync(path, 'w');
+  writeSync(fd, prefix);
+  writeSync(fd, headerBytes);
+  const total = 8 + headerBytes.length + offset;
+  ftruncateSync(fd, total);
+  closeSync(fd);
+  return total;
+}
+
+/** A ~7 GB LLM-shaped model in one sparse file: an embedding plus 8 blocks of 4 × 4096² attention and 3 × 4096×11008 MLP weights. */
+export function sevenGigabyteModel(): { path: string; bytes: number; tensors: number } {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, 'sparse-7gb.safetensors');
+  const tensors: { name: string; shape: number[] }[] = [{ name: 'model.embed_tokens.weight', shape: [32000, 4096] }];
+  for (let b = 0; b < 8; b++) {
+    for (const p of ['q_proj', 'k_proj', 'v_proj', 'o_proj']) tensors.push({ name: `model.layers.${b}.self_attn.${p}.weight`, shape: [4096, 4096] });
+    tensors.push({ name: `model.layers.${b}.mlp.gate_proj.weight`, shape: [11008, 4096] });
+    tensors.push({ name: `model.layers.${b}.mlp.up_proj.weight`, shape: [11008, 4096] });
+    tensors.push({ name: `model.layers.${b}.mlp.down_proj.weight`, shape: [4096, 11008] });
+    tensors.push({ name: `model.layers.${b}.input_layernorm.weight`, shape: [4096] });
+  }
+  const bytes = existsSync(path) ? statSync(path).size : writeSparseSafetensors(path, tensors, { note: 'sparse benchmark file: all zeros' });
+  return { path, bytes, tensors: tensors.length };
+}
+
+/** The same kind of model as 4 sparse shards plus an index.json. */
+export function shardedSet(): { paths: string[]; bytes: number; tensors: number } {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const shards = 4;
+  const paths: string[] = [];
+  const weightMap: Record<string, string> = {};
+  let bytes = 0;
+  let count = 0;
+  for (let s = 1; s <= shards; s++) {
+    const name = `model-0000${s}-of-0000${shards}.safetensors`;
+    const tensors: { name: string; shape: number[] }[] = [];
+    for (let b = (s - 1) * 4; b < s * 4; b++) {
+      for (const p of ['q_proj', 'k_proj', 'v_proj', 'o_proj']) tensors.push({ name: `model.layers.${b}.self_attn.${p}.weight`, shape: [4096, 4096] });
+      tensors.push({ name: `model.layers.${b}.mlp.down_proj.weight`, shape: [4096, 11008] });
+    }
+    for (const t of tensors) weightMap[t.name] = name;
+    const path = join(BENCH_DIR, name);
+    bytes += existsSync(path) ? statSync(path).size : writeSparseSafetensors(path, tensors);
+    count += tensors.length;
+    paths.push(path);
+  }
+  const index = join(BENCH_DIR, 'model.safetensors.index.json');
+  writeSync(openSync(index, 'w'), JSON.stringify({ metadata: { total_size: bytes }, weight_map: weightMap }));
+  paths.push(index);
+  return { paths, bytes, tensors: count };
+}
+
+/** One real (seeded Gaussian) matrix of the given shape, e.g. GPT-2's 50257×768 token embedding. */
+export function denseMatrixFile(rows: number, cols: number): string {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, `dense-${rows}x${cols}.safetensors`);
+  if (existsSync(path)) return path;
+  const rng = seededRandom(2025);
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = 0.02 * gaussian(rng);
+  const fd = openSync(path, 'w');
+  writeSync(fd, writeSafetensors([{ name: 'wte.weight', dtype: 'F32', shape: [rows, cols], data }]));
+  closeSync(fd);
+  return path;
+}
