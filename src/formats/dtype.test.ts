@@ -110,11 +110,17 @@ describe('decodeFloats', () => {
     expectSame(decodeFloats(new Uint8Array([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]), 'F64'), [1]);
   });
 
-  it('copies: the result does not alias the input', () => {
-    const bytes = new Uint8Array([0, 0, 0x80, 0x3f]);
-    const out = decodeFloats(bytes, 'F32');
-    bytes[3] = 0;
-    expect(out[0]).toBe(1);
+  it('views aligned F32/F64 bytes without copying, and copies unaligned ones', () => {
+    const aligned = new Uint8Array([0, 0, 0x80, 0x3f]);
+    const view = decodeFloats(aligned, 'F32');
+    expect(view.buffer).toBe(aligned.buffer);
+    expect(view[0]).toBe(1);
+    const backing = new Uint8Array([9, 0, 0, 0x80, 0x3f]);
+    const unaligned = backing.subarray(1);
+    const copy = decodeFloats(unaligned, 'F32');
+    expect(copy.buffer).not.toBe(backing.buffer);
+    backing[4] = 0;
+    expect(copy[0]).toBe(1);
   });
 
   it('refuses other dtypes with UNSUPPORTED_DTYPE and ragged lengths with SIZE_MISMATCH', () => {

@@ -94,9 +94,10 @@ export interface DecodeSource {
 }
 
 /**
- * Decode little-endian floats to a new array: F32 → Float32Array, F64 → Float64Array, F16 and BF16 →
- * Float32Array (exact). `bytes` may start at any byte offset of its buffer (no alignment needed) and is
- * not retained.
+ * Decode little-endian floats: F32 → Float32Array, F64 → Float64Array, F16 and BF16 → Float32Array (exact).
+ * `bytes` may start at any byte offset of its buffer. F32/F64 bytes that are suitably aligned are returned
+ * as a view over the same memory (no copy: a 500 MB tensor must not cost 1 GB), so the caller hands over
+ * `bytes` and must not change it afterwards; every other case returns a new array.
  *
  * @param bytes the raw element bytes, `n × bytesPerElement(dtype)` long
  * @param dtype the stored element type
