@@ -146,3 +146,16 @@ async function bigModelBase64(): Promise<string> {
   }));
   return Buffer.from(writeSafetensors(tensors)).toString('base64');
 }
+
+test('NaN/Inf weights are counted and flagged per layer, never fed to the SVD', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await dropFiles(page, [join(FIXTURES, 'nan-weights.safetensors')]);
+  await waitForScan(page);
+  await expect(page.locator('.layer-row[data-tensor="good.weight"]')).toHaveAttribute('data-status', 'ok');
+  const broken = page.locator('.layer-row[data-tensor="broken.weight"]');
+  await expect(broken).toHaveAttribute('data-status', 'bad');
+  await expect(broken.locator('.status')).toHaveAttribute('title', '2 NaN and 1 ±Inf values: not analysed');
+  await broken.click();
+  await expect(page.locator('.layer-detail [role="alert"]')).toContainText('2 NaN and 1 ±Inf');
+});

@@ -79,6 +79,14 @@ const CORPUS: readonly CorpusCase[] = [
     analysable: 2,
     assert: (m) => expect(m.tensors.find((t) => t.dtype === 'I8')?.unsupported).toMatch(/not supported for analysis/),
   },
+  {
+    name: 'e2e nan-weights',
+    why: 'non-finite weights open as data; the scan, not the reader, flags them',
+    files: () => [fixture('nan-weights.safetensors')],
+    format: 'safetensors',
+    tensors: 2,
+    analysable: 2,
+  },
   { name: 'e2e not-a-model', why: 'plain text', files: () => [fixture('not-a-model.txt')], error: 'UNKNOWN_FORMAT' },
   // Built in memory
   {

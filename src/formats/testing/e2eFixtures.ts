@@ -49,6 +49,17 @@ function tinyMlp(): Uint8Array {
   );
 }
 
+function nanWeights(): Uint8Array {
+  const rng = seededRandom(FIXTURE_SEED + 4);
+  const good = heWeight(rng, 'good.weight', [16, 8]);
+  const broken = heWeight(rng, 'broken.weight', [16, 8]);
+  const data = Float32Array.from(broken.data);
+  data[3] = NaN;
+  data[50] = NaN;
+  data[7] = Infinity;
+  return writeSafetensors([good, { ...broken, data }], { format: 'pt' });
+}
+
 function tinyCnnF16(): Uint8Array {
   const rng = seededRandom(FIXTURE_SEED + 1);
   return writeSafetensors(
@@ -141,6 +152,11 @@ export const E2E_FIXTURES: readonly E2eFixture[] = [
     path: 'unsupported-dtype.safetensors',
     recipe: 'fc.weight 16×16, fc.bias, out.weight 8×16 in F32 beside quantized.weight 16×16 in I8: opens, the I8 tensor listed as unsupported; seed 20240614.',
     bytes: unsupportedDtype,
+  },
+  {
+    path: 'nan-weights.safetensors',
+    recipe: 'good.weight 16×8 beside broken.weight 16×8 whose entries 3, 50 are NaN and 7 is +Inf: opens; the broken layer is flagged, never fed to the SVD; seed 20240615.',
+    bytes: nanWeights,
   },
   {
     path: 'not-a-model.txt',
