@@ -8,6 +8,7 @@ import { ProgressBar } from './ProgressBar';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
+import { droppedFiles } from './droppedFiles';
 import { formatCount } from '../views/layers/format';
 
 const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
@@ -28,10 +29,10 @@ export function App() {
     listSamples().then(setSamples, (error: unknown) => console.error(error));
   }, []);
 
-  const openFileList = useCallback(
-    (list: FileList | null) => {
-      if (!list || list.length === 0) return;
-      void store.getState().openFiles(Array.from(list, (f) => ({ name: f.name, blob: f })));
+  const openFileArray = useCallback(
+    (files: readonly File[]) => {
+      if (files.length === 0) return;
+      void store.getState().openFiles(files.map((f) => ({ name: f.name, blob: f })));
     },
     [store],
   );
@@ -57,7 +58,7 @@ export function App() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      openFileList(e.dataTransfer?.files ?? null);
+      void droppedFiles(e.dataTransfer).then((files) => openFileArray(files));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -69,7 +70,7 @@ export function App() {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [openFileList]);
+  }, [openFileArray]);
 
   const params = info ? info.tensors.reduce((a, t) => a + t.size, 0) : 0;
   return (
@@ -109,7 +110,7 @@ export function App() {
             data-testid="file-input"
             accept=".safetensors,.json"
             onChange={(e: ChangeEvent<HTMLInputElement>) => {
-              openFileList(e.target.files);
+              openFileArray(Array.from(e.target.files ?? []));
               e.target.value = '';
             }}
           />

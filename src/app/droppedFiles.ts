@@ -1,0 +1,48 @@
+/**
+ * The files of a drop, including the contents of dropped folders (a TF.js model folder, a set of shards):
+ * directories are walked through the File System Entry API, depth-limited and capped in count.
+ */
+const MAX_DEPTH = 4;
+const MAX_FILES = 2000;
+
+function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  return new Promise((resolve, reject) => {
+    const all: FileSystemEntry[] = [];
+    // readEntries returns at most ~100 entries per call: call until it returns none.
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (batch.length === 0) resolve(all);
+        else {
+          all.push(...batch);
+          if (all.length >= MAX_FILES) resolve(all);
+          else next();
+        }
+      }, reject);
+    next();
+  });
+}
+
+async function walk(entry: FileSystemEntry, depth: number, out: File[]): Promise<void> {
+  if (out.length >= MAX_FILES) return;
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    out.push(file);
+  } else if (entry.isDirectory && depth < MAX_DEPTH) {
+    const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
+    for (const child of children) await walk(child, depth + 1, out);
+  }
+}
+
+/** All files of a drop event, folders expanded; falls back to `dataTransfer.files`. */
+export async function droppedFiles(dataTransfer: DataTransfer | null): Promise<File[]> {
+  if (!dataTransfer) return [];
+  const entries = Array.from(dataTransfer.items ?? [])
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.webkitGetAsEntry?.() ?? null);
+  if (entries.length === 0 || entries.some((e) => e === null) || !entries.some((e) => e?.isDirectory)) {
+    return Array.from(dataTransfer.files);
+  }
+  const out: File[] = [];
+  for (const entry of entries) if (entry) await walk(entry, 0, out);
+  return out;
+}
