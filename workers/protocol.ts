@@ -36,7 +36,14 @@ export type { SpectrumDefinition } from '../src/analysis/spectra/layerSpectrum';
 
 /** The outcome for one tensor of a scan. */
 export type LayerResult =
-  | { readonly tensor: string; readonly status: 'ok'; readonly spectrum: SpectrumResult; readonly ms: number }
+  | {
+      readonly tensor: string;
+      readonly status: 'ok';
+      readonly spectrum: SpectrumResult;
+      /** Wall time for this tensor in ms, and the part of it spent reading and decoding its bytes. */
+      readonly ms: number;
+      readonly readMs: number;
+    }
   | { readonly tensor: string; readonly status: 'non-finite'; readonly nanCount: number; readonly infCount: number }
   | { readonly tensor: string; readonly status: 'failed'; readonly error: SerializedError };
 

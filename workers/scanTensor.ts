@@ -25,6 +25,7 @@ export async function scanTensor(
   } catch (error) {
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
   }
+  const readMs = now() - start;
   const { nanCount, infCount } = valueStats(values);
   if (nanCount + infCount > 0) return { tensor: ref.name, status: 'non-finite', nanCount, infCount };
   try {
@@ -32,7 +33,7 @@ export async function scanTensor(
       shouldCancel: opts.shouldCancel,
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),
     });
-    return { tensor: ref.name, status: 'ok', spectrum, ms: now() - start };
+    return { tensor: ref.name, status: 'ok', spectrum, ms: now() - start, readMs };
   } catch (error) {
     if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };

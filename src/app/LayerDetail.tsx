@@ -30,6 +30,7 @@ export function LayerDetail() {
   return (
     <section className="layer-detail" aria-label={`Layer ${tensor.name}`} data-state={spectrum ? 'ready' : 'pending'}
       data-ms={result?.status === 'ok' ? result.ms : undefined}
+      data-read-ms={result?.status === 'ok' ? result.readMs : undefined}
     >
       <header className="layer-header">
         <h2>{tensor.name}</h2>
@@ -81,7 +82,7 @@ export function LayerDetail() {
           </div>
           <div>
             <dt>time</dt>
-            <dd>{result?.status === 'ok' ? `${result.ms.toFixed(0)} ms` : ''}</dd>
+            <dd title={result?.status === 'ok' ? `of which reading the bytes: ${result.readMs.toFixed(0)} ms` : undefined}>{result?.status === 'ok' ? `${result.ms.toFixed(0)} ms` : ''}</dd>
           </div>
         </dl>
       ) : null}

@@ -27,6 +27,7 @@ const ok = (name: string): LayerResult => ({
   tensor: name,
   status: 'ok',
   ms: 1,
+  readMs: 0,
   spectrum: { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 },
 });
 
