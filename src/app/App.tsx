@@ -9,6 +9,7 @@ import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
 import { droppedFiles } from './droppedFiles';
+import { supportedFormatsText } from '../formats/registry';
 import { formatCount } from '../views/layers/format';
 
 const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
@@ -108,7 +109,6 @@ export function App() {
             multiple
             hidden
             data-testid="file-input"
-            accept=".safetensors,.json"
             onChange={(e: ChangeEvent<HTMLInputElement>) => {
               openFileArray(Array.from(e.target.files ?? []));
               e.target.value = '';
@@ -119,12 +119,12 @@ export function App() {
       <ErrorBanner />
       <ProgressBar />
       <main className="workspace">
-        <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a .safetensors file anywhere, or use Open.</p>}</aside>
+        <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}</aside>
         <div className="detail">{info ? <LayerDetail /> : null}</div>
       </main>
       <footer className="app-footer">
-        Everything runs in this tab: files you open are read locally and never uploaded. Drop a <code>.safetensors</code> file (or all
-        shards of a sharded model, with or without its <code>index.json</code>) anywhere on the page.
+        Everything runs in this tab: files you open are read locally and never uploaded. Drop a model (with its shards or data
+        files, or its folder) anywhere on the page. Formats: {supportedFormatsText()}.
       </footer>
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">

@@ -19,6 +19,11 @@ export interface FormatReader {
    * after the signature, so that `open` can say precisely what is wrong.
    */
   sniff(head: Uint8Array, file: NamedBlob): boolean;
+  /**
+   * Whether `open` also gets the dropped files no reader claims, after its own: for formats whose data
+   * files may have any name (ONNX external data). Such a reader ignores files it does not need.
+   */
+  readonly acceptsUnclaimedFiles?: boolean;
   /** Whether a file is a companion this reader opens alongside its main files (an index, a manifest). */
   companion?(file: NamedBlob): boolean;
   /**

@@ -113,10 +113,29 @@ describe('openModel', () => {
     };
     expect((await openModel([namedFile('x.bin', 'FAKE')], [...FORMAT_READERS, fake])).format).toBe('fake');
     expect(opened).toEqual([['x.bin']]);
-    expect(supportedFormatsText([...FORMAT_READERS, fake])).toBe('safetensors (.safetensors, sharded with index.json); Fake (.fake)');
+    expect(supportedFormatsText([...FORMAT_READERS, fake])).toBe(`${supportedFormatsText()}; Fake (.fake)`);
   });
 
   it('describes the supported formats for the UI', () => {
-    expect(supportedFormatsText()).toBe('safetensors (.safetensors, sharded with index.json)');
+    expect(supportedFormatsText()).toBe('safetensors (.safetensors, sharded with index.json); ONNX (.onnx, with external data files)');
+  });
+});
+
+describe('unclaimed files', () => {
+  it('go to a reader that accepts them (ONNX external data under any name), after its own files', async () => {
+    const opened: string[][] = [];
+    const fake: FormatReader = {
+      id: 'fake',
+      label: 'Fake',
+      extensions: ['.fake'],
+      acceptsUnclaimedFiles: true,
+      sniff: (head) => head[0] === 0x46,
+      open: async (files): Promise<Model> => {
+        opened.push(files.map((f) => f.name));
+        return { format: 'fake', name: 'f', files: [], tensors: [], metadata: {} };
+      },
+    };
+    await openModel([namedFile('weights-3f2a', 'xyz'), namedFile('m.fake', 'FAKE')], [fake]);
+    expect(opened).toEqual([['m.fake', 'weights-3f2a']]);
   });
 });

@@ -8,6 +8,7 @@ import { FormatError } from './formatError';
 import type { FormatReader } from './formatReader';
 import { readBytes } from './readBytes';
 import { safetensorsReader } from './safetensors/safetensorsReader';
+import { onnxReader } from './onnx/onnxReader';
 
 export type { FormatReader } from './formatReader';
 
@@ -15,7 +16,7 @@ export type { FormatReader } from './formatReader';
  * Every registered reader, tried in this order. To add a format, append its reader here; a large one can
  * keep its parser out of the main bundle with `open: async (files) => (await import('./onnx/openOnnx')).openOnnx(files)`.
  */
-export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader];
+export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader];
 
 /** How many leading bytes are read from each file for sniffing. */
 export const SNIFF_BYTES = 64;
@@ -75,13 +76,11 @@ async function openUnchecked(files: readonly NamedBlob[], readers: readonly Form
   // With no main file, a lone companion still goes to its reader, which can say which files are missing.
   const reader = mainReaders[0] ?? roles.flatMap((r) => (r.kind === 'companion' ? [r.reader] : []))[0];
   if (!reader) throw unknownFormat(files, heads, readers);
-  // Files no reader claims (a README or config.json dropped with the weights) are left out.
-  return reader.open(
-    files.filter((_, i) => {
-      const role = roles[i];
-      return role !== undefined && role.kind !== 'unknown' && role.reader === reader;
-    }),
-  );
+  // The reader gets its own files. Files no reader claims (a README or config.json dropped with the
+  // weights) are left out, unless the reader takes data files under any name (ONNX external data).
+  const own = files.filter((_, i) => roles[i]?.kind !== 'unknown' && (roles[i] as { reader?: FormatReader }).reader === reader);
+  const unclaimed = reader.acceptsUnclaimedFiles ? files.filter((_, i) => roles[i]?.kind === 'unknown') : [];
+  return reader.open([...own, ...unclaimed]);
 }
 
 /**

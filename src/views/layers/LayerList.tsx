@@ -77,8 +77,9 @@ export function LayerList() {
               </td>
               <td className="shape">{formatShape(t.shape)}</td>
               <td className="num">{formatCount(t.size)}</td>
-              <td className="kind">
+              <td className="kind" title={t.encoding ?? undefined}>
                 {t.kind === 'conv2d' ? `conv ${t.layout ?? ''}` : t.kind}
+                {t.op ? <span className="op" title={`used by a ${t.op} op`}> {t.op}</span> : null}
                 {t.dtype !== 'F32' ? <span className="dtype"> {t.dtype}</span> : null}
               </td>
               <td className={`num status ${status.cls}`} title={status.title}>

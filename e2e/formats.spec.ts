@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import { FIXTURES, dropFiles, waitForScan } from './helpers';
+
+const SHOTS = join(import.meta.dirname, '..', 'screenshots');
+
+/** One good file (or file set) per format: it opens, lists its layers, and every weight gets a spectrum. */
+const GOOD: { format: string; files: string[]; name: RegExp; minOk: number; conv?: string }[] = [
+  { format: 'onnx', files: ['onnx/tiny-cnn.onnx'], name: /tiny-cnn\.onnx · onnx/, minOk: 3, conv: 'Conv' },
+  { format: 'onnx (external data)', files: ['onnx/external/tiny-mlp.onnx', 'onnx/external/tiny-mlp.onnx.data'], name: /tiny-mlp\.onnx · onnx/, minOk: 2 },
+];
+
+/** Hostile or broken files: a specific error code, and the app keeps the previous model. */
+const BAD: { file: string; code: RegExp; mentions: string }[] = [
+  { file: 'onnx/truncated.onnx', code: /TRUNCATED|BAD_PROTOBUF/, mentions: 'truncated.onnx' },
+  { file: 'onnx/missing-external-data.onnx', code: /MISSING_COMPANION/, mentions: 'missing.onnx.data' },
+];
+
+for (const g of GOOD) {
+  test(`${g.format}: a dropped model opens and every weight gets a spectrum`, async ({ page }) => {
+    await page.goto('/');
+    await waitForScan(page);
+    await dropFiles(page, g.files.map((f) => join(FIXTURES, f)));
+    await expect(page.getByTestId('model-name')).toHaveText(g.name);
+    await waitForScan(page);
+    expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(g.minOk);
+    await expect(page.locator('.layer-row[data-status="bad"]')).toHaveCount(0);
+    await page.locator('.layer-row[data-status="ok"]').first().click();
+    await expect(page.locator('.view-spectrum path.series-main')).toHaveAttribute('d', /^M.+L/);
+    if (g.conv) await expect(page.locator('.layer-list')).toContainText(g.conv);
+    await page.screenshot({ path: join(SHOTS, `format-${g.format.replace(/\W+/g, '-')}.png`) });
+  });
+}
+
+for (const b of BAD) {
+  test(`${b.file}: a specific error, and the app keeps working`, async ({ page }) => {
+    await page.goto('/');
+    await waitForScan(page);
+    await dropFiles(page, [join(FIXTURES, b.file)]);
+    const banner = page.getByRole('alert');
+    await expect(banner).toHaveAttribute('data-error-code', b.code);
+    await expect(banner).toContainText(b.mentions);
+    await expect(banner).toContainText('What to do');
+    await expect(page.getByTestId('model-name')).toContainText('stroke-cnn');
+    await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
+    await expect(page.locator('.view-spectrum')).toHaveAttribute('data-ready', 'true');
+  });
+}
