@@ -87,6 +87,35 @@ const CORPUS: readonly CorpusCase[] = [
     tensors: 2,
     analysable: 2,
   },
+  // ONNX (e2e/fixtures/onnx/README.md)
+  {
+    name: 'e2e onnx tiny-cnn',
+    why: 'initializers, a Constant-node weight, ops from consumers, an INT64 shape constant listed only',
+    files: () => [fixture('onnx/tiny-cnn.onnx')],
+    format: 'onnx',
+    tensors: 8,
+    analysable: 4,
+    assert: (m) => {
+      expect(m.tensors.find((t) => t.name === 'conv1.weight')).toMatchObject({ kind: 'conv2d', layout: 'OIHW', layoutSource: 'file', op: 'Conv' });
+      expect(m.tensors.find((t) => t.name === 'head.w')).toMatchObject({ op: 'MatMul' });
+    },
+  },
+  {
+    name: 'e2e onnx external data',
+    why: 'weights in a companion data file, read lazily',
+    files: () => ['onnx/external/tiny-mlp.onnx', 'onnx/external/tiny-mlp.onnx.data'].map(fixture),
+    format: 'onnx',
+    analysable: 2,
+  },
+  {
+    name: 'e2e onnx external data under another name',
+    why: 'a data file no reader claims still reaches the ONNX reader',
+    files: () => [fixture('onnx/external/tiny-mlp.onnx'), namedFile('tiny-mlp.onnx.data', new Uint8Array(readFileSync(join(FIXTURES, 'onnx', 'external', 'tiny-mlp.onnx.data'))))],
+    format: 'onnx',
+    analysable: 2,
+  },
+  { name: 'e2e onnx missing data file', why: 'the missing companion is named', files: () => [fixture('onnx/missing-external-data.onnx')], error: 'MISSING_COMPANION' },
+  { name: 'e2e onnx truncated', why: 'a cut-off protobuf', files: () => [fixture('onnx/truncated.onnx')], error: 'TRUNCATED' },
   { name: 'e2e not-a-model', why: 'plain text', files: () => [fixture('not-a-model.txt')], error: 'UNKNOWN_FORMAT' },
   // Built in memory
   {

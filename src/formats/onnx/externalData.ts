@@ -78,7 +78,7 @@ export function resolveExternalData(
     throw new FormatError(
       'MISSING_COMPANION',
       `Tensor "${tensor}" in "${modelFile}" keeps its data in the external file "${location}", which was not dropped with the model. Drop "${baseName(location)}" together with "${modelFile}".`,
-      { file: baseName(location), remedy: `Drop "${baseName(location)}" (the model's external data file) together with "${modelFile}".` },
+      { file: modelFile, remedy: `Drop "${baseName(location)}" (the model's external data file) together with "${modelFile}".` },
     );
   }
   const size = file.blob.size;

@@ -45,7 +45,7 @@ describe('onnx errors: files', () => {
 
   it('MISSING_COMPANION naming the external data file that was not dropped', async () => {
     const e = await failure([namedFile('m.onnx', one(external({ location: 'weights/m.onnx.data', length: '16' })))]);
-    expect(e).toMatchObject({ code: 'MISSING_COMPANION', file: 'm.onnx.data' });
+    expect(e).toMatchObject({ code: 'MISSING_COMPANION', file: 'm.onnx' });
     expect(e.message).toContain('"weights/m.onnx.data"');
     expect(e.message).toContain('"w"');
     expect(e.remedy).toContain('m.onnx.data');

@@ -60,8 +60,9 @@ describe('ONNX e2e fixtures', () => {
   it('missing-external-data.onnx names the missing data file', async () => {
     await expect(openModel([committed('missing-external-data.onnx')], READERS)).rejects.toMatchObject({
       code: 'MISSING_COMPANION',
-      file: 'missing.onnx.data',
+      file: 'missing-external-data.onnx',
       message: expect.stringContaining('"weights/missing.onnx.data"'),
+      remedy: expect.stringContaining('"missing.onnx.data"'),
     });
   });
 });
