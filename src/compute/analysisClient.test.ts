@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalysisClient } from './analysisClient';
+import type { AnalysisRequest, AnalysisResponse } from '../../workers/protocol';
+import type { ModelInfo } from '../model/types';
+
+const info: ModelInfo = { format: 'safetensors', name: 'm', files: [], tensors: [], metadata: {} };
+
+/** A scripted stand-in for the analysis worker: `behave` answers each request. */
+class FakeWorker extends EventTarget {
+  static spawned: FakeWorker[] = [];
+  readonly received: AnalysisRequest[] = [];
+  terminated = false;
+  constructor(private readonly behave: (w: FakeWorker, r: AnalysisRequest) => void) {
+    super();
+    FakeWorker.spawned.push(this);
+  }
+  postMessage(message: AnalysisRequest) {
+    this.received.push(message);
+    queueMicrotask(() => this.behave(this, message));
+  }
+  reply(message: AnalysisResponse) {
+    this.dispatchEvent(new MessageEvent('message', { data: message }));
+  }
+  crash(text: string) {
+    const event = new Event('error', { cancelable: true }) as Event & { message: string };
+    event.message = text;
+    this.dispatchEvent(event);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+const spawnWith = (behave: (w: FakeWorker, r: AnalysisRequest) => void) => () => new FakeWorker(behave) as unknown as Worker;
+
+describe('analysis client', () => {
+  it('routes progress and layers to the request that asked, by id', async () => {
+    const client = createAnalysisClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', model: info });
+        if (r.kind === 'analyze') {
+          w.reply({ id: r.id, kind: 'progress', done: 0, total: 1, tensor: 'a', fraction: 0 });
+          w.reply({ id: r.id + 100, kind: 'progress', done: 9, total: 9, tensor: 'other', fraction: 1 });
+          w.reply({ id: r.id, kind: 'layer', result: { tensor: 'a', status: 'non-finite', nanCount: 1, infCount: 0 } });
+          w.reply({ id: r.id, kind: 'done', cancelled: false });
+        }
+      }),
+    );
+    expect(await client.open([])).toEqual(info);
+    const progress: string[] = [];
+    const layers: string[] = [];
+    const result = await client.analyze(['a'], { onProgress: (p) => progress.push(p.tensor), onLayer: (l) => layers.push(l.tensor) });
+    expect(result).toEqual({ cancelled: false });
+    expect(progress).toEqual(['a']);
+    expect(layers).toEqual(['a']);
+  });
+
+  it('rebuilds worker errors with their code, file and remedy', async () => {
+    const client = createAnalysisClient(
+      spawnWith((w, r) =>
+        w.reply({ id: r.id, kind: 'error', error: { name: 'FormatError', code: 'BAD_HEADER_JSON', message: 'bad', file: 'x.safetensors', remedy: 'again' } }),
+      ),
+    );
+    await expect(client.open([])).rejects.toMatchObject({ name: 'FormatError', code: 'BAD_HEADER_JSON', file: 'x.safetensors', remedy: 'again' });
+  });
+
+  it('a crashed worker rejects what was pending, then is respawned and the model reopened', async () => {
+    FakeWorker.spawned = [];
+    let crashNext = true;
+    const client = createAnalysisClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', model: info });
+        if (r.kind === 'analyze') {
+          if (crashNext) {
+            crashNext = false;
+            w.crash('out of memory');
+          } else w.reply({ id: r.id, kind: 'done', cancelled: false });
+        }
+      }),
+    );
+    await client.open([{ name: 'm.safetensors', blob: new Blob([]) }]);
+    await expect(client.analyze(['a'])).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: expect.stringContaining('out of memory') });
+    expect(FakeWorker.spawned[0]?.terminated).toBe(true);
+    expect(await client.analyze(['a'])).toEqual({ cancelled: false });
+    expect(FakeWorker.spawned).toHaveLength(2);
+    expect(FakeWorker.spawned[1]?.received.map((r) => r.kind)).toEqual(['open', 'analyze']);
+  });
+
+  it('cancel sends a cancel message naming the scan, and resolves as cancelled', async () => {
+    FakeWorker.spawned = [];
+    const client = createAnalysisClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', model: info });
+        if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'done', cancelled: true });
+      }),
+    );
+    await client.open([]);
+    const controller = new AbortController();
+    const pending = client.analyze(['a', 'b'], { signal: controller.signal });
+    controller.abort();
+    expect(await pending).toEqual({ cancelled: true });
+    const sent = FakeWorker.spawned[0]?.received ?? [];
+    const analyze = sent.find((r) => r.kind === 'analyze');
+    expect(sent.find((r) => r.kind === 'cancel')).toMatchObject({ target: analyze?.id });
+  });
+});
