@@ -108,7 +108,7 @@ export function LayerDetail() {
           <SpectrumView />
         </figure>
         <figure className="plot">
-          <figcaption>Empirical spectral density (ESD), λ = σ², log-log</figcaption>
+          <figcaption>Empirical spectral density (ESD) of λ = σ²</figcaption>
           <EsdView />
         </figure>
       </div>

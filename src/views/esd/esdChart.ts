@@ -87,7 +87,7 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     caption
       .attr('x', width - m.right)
       .attr('y', m.top - 6)
-      .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ` · outline: ${ref.label}` : ''}`);
+      .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ' · dashed: reference' : ''}`);
     svg.attr('aria-label', `Empirical spectral density of ${d.label}, log-log, ${total} eigenvalues`);
   }
 
