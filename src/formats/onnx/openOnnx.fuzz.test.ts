@@ -7,11 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NamedBlob } from '../../model/types';
-import { FormatError } from '../formatError';
-import { openModel } from '../registry';
 import { safetensorsReader } from '../safetensors/safetensorsReader';
 import { namedFile } from '../testing/memoryBlob';
+import { fuzzCase, labelled } from '../testing/fuzzCase';
 import { onnxReader } from './onnxReader';
 import type { GraphSpec, ModelSpec, NodeSpec, TensorSpec } from './testing/buildOnnx';
 import { DT, buildOnnx } from './testing/buildOnnx';
@@ -53,7 +51,6 @@ const EXTERNAL_SPEC: ModelSpec = {
 };
 
 type Mutation = (bytes: Uint8Array) => Uint8Array;
-const labelled = <T extends object>(text: string, m: T): T => Object.assign(m, { [fc.toStringMethod]: () => text });
 
 const truncation = fc.nat().map((cut) => labelled(`truncate(${cut})`, (b: Uint8Array) => b.slice(0, cut % (b.length + 1))));
 
@@ -152,40 +149,6 @@ const mutations = fc
   .array(mutation, { minLength: 1, maxLength: 3 })
   .map((ms) => labelled(ms.map((m) => fc.stringify(m)).join(' then '), (b: Uint8Array) => ms.reduce((acc, m) => m(acc), b)));
 
-/** Open and read everything; resolve with 'opened' or the FormatError code; reject on anything else. */
-async function exercise(files: readonly NamedBlob[]): Promise<string> {
-  try {
-    const model = await openModel(files, READERS);
-    for (const t of model.tensors) {
-      try {
-        const v = await t.read();
-        if (v.length !== t.size) throw new Error(`tensor ${t.name}: read ${v.length} values, size is ${t.size}`);
-      } catch (error) {
-        if (!(error instanceof FormatError)) throw error;
-      }
-    }
-    return 'opened';
-  } catch (error) {
-    if (error instanceof FormatError) return error.code;
-    throw error;
-  }
-}
-
-/** `exercise` with a time limit: a hang becomes a failure instead of a stuck test run. */
-async function bounded(files: readonly NamedBlob[]): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`case took over ${CASE_TIME_LIMIT_MS} ms`)), CASE_TIME_LIMIT_MS);
-  });
-  const start = performance.now();
-  try {
-    return await Promise.race([exercise(files), timeout]);
-  } finally {
-    clearTimeout(timer);
-    expect(performance.now() - start).toBeLessThan(CASE_TIME_LIMIT_MS);
-  }
-}
-
 describe('ONNX fuzzing (seeded)', () => {
   it('every mutated model opens or fails with a FormatError', async () => {
     const outcomes = new Map<string, number>();
@@ -195,7 +158,7 @@ describe('ONNX fuzzing (seeded)', () => {
       fc.asyncProperty(mutations, fc.constantFrom('fuzz.onnx', 'fuzz.bin'), fc.boolean(), async (mutate, name, withData) => {
         const files = [namedFile(name, mutate(BASE))];
         if (withData) files.push(namedFile('w.onnx.data', EXTERNAL_DATA));
-        const outcome = await bounded(files);
+        const outcome = await fuzzCase(files, { readers: READERS, timeLimitMs: CASE_TIME_LIMIT_MS });
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       }),
       { seed: SEED, numRuns: 3000 },
@@ -214,7 +177,7 @@ describe('ONNX fuzzing (seeded)', () => {
       fc.asyncProperty(mutations, dataMutation, fc.boolean(), fc.boolean(), async (mutate, mutateData, mutateModel, dropData) => {
         const files = [namedFile('w.onnx', mutateModel ? mutate(model) : model)];
         if (!dropData) files.push(namedFile('w.onnx.data', mutateData(EXTERNAL_DATA)));
-        await bounded(files);
+        await fuzzCase(files, { readers: READERS, timeLimitMs: CASE_TIME_LIMIT_MS });
       }),
       { seed: SEED + 1, numRuns: 1000 },
     );

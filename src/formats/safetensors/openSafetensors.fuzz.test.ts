@@ -6,10 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NamedBlob } from '../../model/types';
-import { FormatError } from '../formatError';
-import { openModel } from '../registry';
 import { namedFile } from '../testing/memoryBlob';
+import { fuzzCase, labelled } from '../testing/fuzzCase';
 import { MAX_HEADER_BYTES } from './parseSafetensorsHeader';
 import { writeSafetensors } from './writeSafetensors';
 
@@ -43,13 +41,12 @@ function withHeader(text: string, length?: bigint): Uint8Array {
 type Mutation = (bytes: Uint8Array) => Uint8Array;
 
 /** Give a mutation a readable form for fast-check's counterexample report. */
-const labelled = (text: string, m: Mutation): Mutation => Object.assign(m, { [fc.toStringMethod]: () => text });
 
-const truncation = fc.nat().map((cut) => labelled(`truncate(${cut})`, (b) => b.slice(0, cut % (b.length + 1))));
+const truncation = fc.nat().map((cut) => labelled(`truncate(${cut})`, (b: Uint8Array) => b.slice(0, cut % (b.length + 1))));
 
 const bitFlips = fc
   .array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 }), fc.boolean()), { minLength: 1, maxLength: 8 })
-  .map((flips) => labelled(`flip(${JSON.stringify(flips)})`, (b) => {
+  .map((flips) => labelled(`flip(${JSON.stringify(flips)})`, (b: Uint8Array) => {
     const out = b.slice();
     // Half the flips land in the length field and header, where they matter most.
     for (const [at, bit, inHeader] of flips) {
@@ -64,7 +61,7 @@ const headerLengths = fc.oneof(
   fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
   fc.constantFrom(0n, 1n, 2n, BigInt(HEADER_LENGTH - 1), BigInt(HEADER_LENGTH + 1), BigInt(MAX_HEADER_BYTES), BigInt(MAX_HEADER_BYTES + 1), 2n ** 53n, 2n ** 64n - 1n),
 );
-const headerLength = headerLengths.map((n) => labelled(`headerLength(${n}n)`, (b) => {
+const headerLength = headerLengths.map((n) => labelled(`headerLength(${n}n)`, (b: Uint8Array) => {
   const out = b.slice();
   if (out.length >= 8) new DataView(out.buffer).setBigUint64(0, n, true);
   return out;
@@ -147,41 +144,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 const mutations = fc
   .array(mutation, { minLength: 1, maxLength: 3 })
-  .map((ms) => labelled(ms.map((m) => fc.stringify(m)).join(' then '), (b) => ms.reduce((acc, m) => m(acc), b)));
-
-/** Open and read everything; resolve with 'opened' or the FormatError code; reject on anything else. */
-async function exercise(files: readonly NamedBlob[]): Promise<string> {
-  try {
-    const model = await openModel(files);
-    for (const t of model.tensors) {
-      try {
-        const v = await t.read();
-        if (v.length !== t.size) throw new Error(`tensor ${t.name}: read ${v.length} values, size is ${t.size}`);
-      } catch (error) {
-        if (!(error instanceof FormatError)) throw error;
-      }
-    }
-    return 'opened';
-  } catch (error) {
-    if (error instanceof FormatError) return error.code;
-    throw error;
-  }
-}
-
-/** `exercise` with a time limit: a hang becomes a failure instead of a stuck test run. */
-async function bounded(files: readonly NamedBlob[]): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`case took over ${CASE_TIME_LIMIT_MS} ms`)), CASE_TIME_LIMIT_MS);
-  });
-  const start = performance.now();
-  try {
-    return await Promise.race([exercise(files), timeout]);
-  } finally {
-    clearTimeout(timer);
-    expect(performance.now() - start).toBeLessThan(CASE_TIME_LIMIT_MS);
-  }
-}
+  .map((ms) => labelled(ms.map((m) => fc.stringify(m)).join(' then '), (b: Uint8Array) => ms.reduce((acc, m) => m(acc), b)));
 
 describe('safetensors fuzzing (seeded)', () => {
   it('every mutated single file opens or fails with a FormatError', async () => {
@@ -189,7 +152,7 @@ describe('safetensors fuzzing (seeded)', () => {
     await fc.assert(
       // A `.bin` name turns off the extension fallback, so damaged signatures meet the sniffers.
       fc.asyncProperty(mutations, fc.constantFrom('fuzz.safetensors', 'fuzz.bin'), async (mutate, name) => {
-        const outcome = await bounded([namedFile(name, mutate(BASE))]);
+        const outcome = await fuzzCase([namedFile(name, mutate(BASE))], { timeLimitMs: CASE_TIME_LIMIT_MS });
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       }),
       { seed: SEED, numRuns: 1500 },
@@ -217,7 +180,7 @@ describe('safetensors fuzzing (seeded)', () => {
           text = kind === 0 ? text.slice(0, i) + text.slice(i + 1) : kind === 1 ? text.slice(0, i) + ch + text.slice(i) : text.slice(0, i) + ch + text.slice(i + 1);
         }
         const shards = [namedFile(s1, one), namedFile(s2, two)].filter((_, i) => !dropped.includes(i));
-        await bounded([...shards, namedFile('m.safetensors.index.json', text)]);
+        await fuzzCase([...shards, namedFile('m.safetensors.index.json', text)], { timeLimitMs: CASE_TIME_LIMIT_MS });
       }),
       { seed: SEED + 1, numRuns: 300 },
     );
