@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, formatNumber, logTickFormat } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, formatNumber, logTickFormat } from '../shared/chart';
 
 /** A log-binned empirical spectral density, as `esdHistogram` returns it. */
 export interface EsdData {
@@ -20,25 +20,15 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
   let height = 320;
   let data: EsdData | null = null;
 
-  const svg = d3.select(root).append('svg').attr('class', 'chart chart-esd').attr('role', 'img');
-  const plot = svg.append('g');
-  const gridY = plot.append('g').attr('class', 'grid');
-  const bars = plot.append('g').attr('class', 'bars');
-  const refPath = plot.append('path').attr('class', 'series series-reference');
-  const xAxis = plot.append('g').attr('class', 'axis axis-x');
-  const yAxis = plot.append('g').attr('class', 'axis axis-y');
-  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('eigenvalue λ = σ² (log)');
-  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('density (log)');
+  const frame = chartFrame(root, 'chart-esd', { x: 'eigenvalue λ = σ² (log)', y: 'density (log)' }, m);
+  const { svg, plot, gridY, xAxis, yAxis } = frame;
+  const bars = plot.insert('g', '.axis-x').attr('class', 'bars');
+  const refPath = plot.insert('path', '.axis-x').attr('class', 'series series-reference');
   const caption = svg.append('text').attr('class', 'caption').attr('text-anchor', 'end');
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
 
   function render(): void {
-    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    plot.attr('transform', `translate(${m.left},${m.top})`);
-    const w = Math.max(10, width - m.left - m.right);
-    const h = Math.max(10, height - m.top - m.bottom);
-    xLabel.attr('x', m.left + w / 2).attr('y', height - 6);
-    yLabel.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`);
+    const { w, h } = frame.layout(width, height);
     if (!data || data.edges.length < 2) {
       bars.selectAll('rect').remove();
       return;

@@ -1,3 +1,5 @@
+import * as d3 from 'd3';
+
 /** The contract every D3 view core follows: created once, updated with data, resized, destroyed. */
 export interface Chart<D> {
   update(data: D): void;
@@ -33,4 +35,42 @@ export function logTickFormat(
 ): (d: { valueOf(): number }) => string {
   const thinned = scale.tickFormat(count, '.0e');
   return (d) => (thinned(d) === '' ? '' : formatNumber(+d));
+}
+
+/** The parts every 2-D chart core shares: an SVG, a plot group inside the margins, grid, axes and axis titles. */
+export interface ChartFrame {
+  readonly svg: d3.Selection<SVGSVGElement, unknown, null, undefined>;
+  readonly plot: d3.Selection<SVGGElement, unknown, null, undefined>;
+  readonly gridY: d3.Selection<SVGGElement, unknown, null, undefined>;
+  readonly xAxis: d3.Selection<SVGGElement, unknown, null, undefined>;
+  readonly yAxis: d3.Selection<SVGGElement, unknown, null, undefined>;
+  /** Size the SVG and place the plot and axis titles; returns the plot area's inner width and height. */
+  layout(widthPx: number, heightPx: number): { w: number; h: number };
+}
+
+/** Create a chart's frame in `root`. Marks added to `plot` later paint above the axes; insert before `.axis-x` to paint below. */
+export function chartFrame(root: HTMLElement, className: string, titles: { x: string; y: string }, m: Margins = DEFAULT_MARGINS): ChartFrame {
+  const svg = d3.select(root).append('svg').attr('class', `chart ${className}`).attr('role', 'img');
+  const plot = svg.append('g');
+  const gridY = plot.append('g').attr('class', 'grid');
+  const xAxis = plot.append('g').attr('class', 'axis axis-x');
+  const yAxis = plot.append('g').attr('class', 'axis axis-y');
+  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text(titles.x);
+  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text(titles.y);
+  return {
+    svg,
+    plot,
+    gridY,
+    xAxis,
+    yAxis,
+    layout(width, height) {
+      svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+      plot.attr('transform', `translate(${m.left},${m.top})`);
+      const w = Math.max(10, width - m.left - m.right);
+      const h = Math.max(10, height - m.top - m.bottom);
+      xLabel.attr('x', m.left + w / 2).attr('y', height - 6);
+      yLabel.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`);
+      return { w, h };
+    },
+  };
 }

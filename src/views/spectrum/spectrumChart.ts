@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, formatNumber, logTickFormat } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, formatNumber, logTickFormat } from '../shared/chart';
 import { decimateMinMax } from '../shared/decimate';
 
 /** What the spectrum plot shows: singular values by rank, optionally a reference curve (e.g. the random init twin). */
@@ -22,15 +22,10 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
   let height = 320;
   let data: SpectrumData | null = null;
 
-  const svg = d3.select(root).append('svg').attr('class', 'chart chart-spectrum').attr('role', 'img');
-  const plot = svg.append('g');
-  const gridY = plot.append('g').attr('class', 'grid');
-  const xAxis = plot.append('g').attr('class', 'axis axis-x');
-  const yAxis = plot.append('g').attr('class', 'axis axis-y');
+  const frame = chartFrame(root, 'chart-spectrum', { x: 'rank i (largest first)', y: 'singular value σᵢ' }, m);
+  const { svg, plot, gridY, xAxis, yAxis } = frame;
   const refPath = plot.append('path').attr('class', 'series series-reference');
   const path = plot.append('path').attr('class', 'series series-main');
-  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('rank i (largest first)');
-  const yLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').text('singular value σᵢ');
   const legend = svg.append('g').attr('class', 'legend');
   const hoverRule = plot.append('line').attr('class', 'hover-rule').style('display', 'none');
   const hoverDot = plot.append('circle').attr('class', 'hover-dot').attr('r', 3.5).style('display', 'none');
@@ -41,12 +36,7 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
   let y: d3.ScaleContinuousNumeric<number, number> = d3.scaleLog();
 
   function render(): void {
-    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    plot.attr('transform', `translate(${m.left},${m.top})`);
-    const w = Math.max(10, width - m.left - m.right);
-    const h = Math.max(10, height - m.top - m.bottom);
-    xLabel.attr('x', m.left + w / 2).attr('y', height - 6);
-    yLabel.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`);
+    const { w, h } = frame.layout(width, height);
     overlay.attr('width', w).attr('height', h);
     if (!data) return;
     const values = data.singularValues;
