@@ -8,12 +8,20 @@ const SHOTS = join(import.meta.dirname, '..', 'screenshots');
 const GOOD: { format: string; files: string[]; name: RegExp; minOk: number; conv?: string }[] = [
   { format: 'onnx', files: ['onnx/tiny-cnn.onnx'], name: /tiny-cnn\.onnx · onnx/, minOk: 3, conv: 'Conv' },
   { format: 'onnx (external data)', files: ['onnx/external/tiny-mlp.onnx', 'onnx/external/tiny-mlp.onnx.data'], name: /tiny-mlp\.onnx · onnx/, minOk: 2 },
+  { format: 'keras 2 h5', files: ['keras/tiny-cnn-keras2.h5'], name: /tiny-cnn-keras2\.h5 · keras/, minOk: 3, conv: 'Conv2D' },
+  { format: 'keras 3', files: ['keras/tiny-cnn.keras'], name: /tiny-cnn\.keras · keras/, minOk: 3, conv: 'HWIO' },
+  { format: 'numpy npy', files: ['numpy/dense-64x32.npy'], name: /dense-64x32\.npy · numpy/, minOk: 1 },
+  { format: 'numpy npz', files: ['numpy/arrays-compressed.npz'], name: /arrays-compressed\.npz · numpy/, minOk: 3 },
+  { format: 'pytorch', files: ['pytorch/tiny-cnn.pt'], name: /tiny-cnn\.pt · pytorch/, minOk: 3, conv: 'OIHW' },
 ];
 
 /** Hostile or broken files: a specific error code, and the app keeps the previous model. */
 const BAD: { file: string; code: RegExp; mentions: string }[] = [
   { file: 'onnx/truncated.onnx', code: /TRUNCATED|BAD_PROTOBUF/, mentions: 'truncated.onnx' },
   { file: 'onnx/missing-external-data.onnx', code: /MISSING_COMPANION/, mentions: 'missing.onnx.data' },
+  { file: 'keras/corrupt.h5', code: /BAD_HDF5/, mentions: 'corrupt.h5' },
+  { file: 'pytorch/hostile-os-system.pt', code: /PICKLE_FORBIDDEN/, mentions: 'os.system' },
+  { file: 'pytorch/legacy.pt', code: /LEGACY_FORMAT/, mentions: 'legacy.pt' },
 ];
 
 for (const g of GOOD) {

@@ -27,6 +27,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 async function handleOpen(id: number, files: Extract<AnalysisRequest, { kind: 'open' }>['files']): Promise<void> {
   // The previous model stays open until the new one has opened: a bad file leaves the app as it was.
   const opened = await openModel(files.map((f) => ({ name: f.name, blob: f.blob })));
+  model?.dispose?.();
   model = opened;
   post({ id, kind: 'opened', model: toModelInfo(opened) });
 }

@@ -116,6 +116,41 @@ const CORPUS: readonly CorpusCase[] = [
   },
   { name: 'e2e onnx missing data file', why: 'the missing companion is named', files: () => [fixture('onnx/missing-external-data.onnx')], error: 'MISSING_COMPANION' },
   { name: 'e2e onnx truncated', why: 'a cut-off protobuf', files: () => [fixture('onnx/truncated.onnx')], error: 'TRUNCATED' },
+  // Keras (e2e/fixtures/keras/README.md)
+  {
+    name: 'e2e keras 2 h5',
+    why: 'Keras 2 model.save: layer_names / weight_names attributes, HWIO kernels, layer classes as ops',
+    files: () => [fixture('keras/tiny-cnn-keras2.h5')],
+    format: 'keras',
+    tensors: 7,
+    analysable: 4,
+    assert: (m) => {
+      expect(m.tensors.filter((t) => t.kind === 'conv2d').every((t) => t.layout === 'HWIO')).toBe(true);
+    },
+  },
+  { name: 'e2e keras 3 archive', why: 'Keras 3 .keras zip with model.weights.h5', files: () => [fixture('keras/tiny-cnn.keras')], format: 'keras', tensors: 7, analysable: 4 },
+  { name: 'e2e keras truncated', why: 'superblock says the file is longer', files: () => [fixture('keras/truncated.h5')], error: 'TRUNCATED' },
+  { name: 'e2e keras corrupt', why: 'damaged root object header', files: () => [fixture('keras/corrupt.h5')], error: 'BAD_HDF5' },
+  { name: 'e2e hdf5 not keras', why: 'valid HDF5 without Keras structure', files: () => [fixture('keras/not-keras.h5')], error: 'BAD_STRUCTURE' },
+  // NumPy (e2e/fixtures/numpy/README.md)
+  { name: 'e2e npy', why: 'one float32 matrix', files: () => [fixture('numpy/dense-64x32.npy')], format: 'numpy', tensors: 1, analysable: 1 },
+  { name: 'e2e npz stored', why: 'np.savez: conv, dense, f16, and an int array listed only', files: () => [fixture('numpy/arrays.npz')], format: 'numpy', tensors: 5, analysable: 3 },
+  { name: 'e2e npz deflated', why: 'np.savez_compressed', files: () => [fixture('numpy/arrays-compressed.npz')], format: 'numpy', tensors: 5, analysable: 3 },
+  { name: 'numpy fortran f8', why: 'written by NumPy 2.4: Fortran order', files: () => [fixture('numpy/numpy-2.4/fortran-f8.npy')], format: 'numpy', tensors: 1, analysable: 1 },
+  // PyTorch (e2e/fixtures/pytorch/README.md)
+  {
+    name: 'e2e pytorch state_dict',
+    why: 'torch.save zip checkpoint, OIHW by convention',
+    files: () => [fixture('pytorch/tiny-cnn.pt')],
+    format: 'pytorch',
+    tensors: 6,
+    analysable: 3,
+    assert: (m) => expect(m.tensors.find((t) => t.name === 'conv1.weight')).toMatchObject({ kind: 'conv2d', layout: 'OIHW' }),
+  },
+  { name: 'e2e pytorch nested checkpoint', why: 'model + optimizer dicts; optimizer state skipped', files: () => [fixture('pytorch/nested-checkpoint.pt')], format: 'pytorch', tensors: 5, analysable: 2 },
+  { name: 'pytorch 1.13 protocol 5', why: 'written by PyTorch 1.13.1 with pickle protocol 5', files: () => [fixture('pytorch/torch-1.13/state-dict-protocol5.pt')], format: 'pytorch', tensors: 9, analysable: 2 },
+  { name: 'e2e pytorch os.system', why: 'a pickle that calls os.system is refused, never run', files: () => [fixture('pytorch/hostile-os-system.pt')], error: 'PICKLE_FORBIDDEN' },
+  { name: 'e2e pytorch legacy', why: 'pre-1.6 torch.save', files: () => [fixture('pytorch/legacy.pt')], error: 'LEGACY_FORMAT' },
   { name: 'e2e not-a-model', why: 'plain text', files: () => [fixture('not-a-model.txt')], error: 'UNKNOWN_FORMAT' },
   // Built in memory
   {
@@ -216,6 +251,7 @@ describe('reader corpus', () => {
       if (t.unsupported) await expect(t.read()).rejects.toMatchObject({ code: 'UNSUPPORTED_DTYPE' });
       else expect((await t.read()).length).toBe(t.size);
     }
+    model.dispose?.();
   });
 
   it('the committed e2e fixtures equal their builders (regenerate: npx tsx scripts/fixtures/makeE2eFixtures.ts)', () => {

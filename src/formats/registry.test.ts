@@ -117,7 +117,10 @@ describe('openModel', () => {
   });
 
   it('describes the supported formats for the UI', () => {
-    expect(supportedFormatsText()).toBe('safetensors (.safetensors, sharded with index.json); ONNX (.onnx, with external data files)');
+    const text = supportedFormatsText();
+    expect(text.startsWith('safetensors (.safetensors, sharded with index.json); ONNX (.onnx, with external data files); ')).toBe(true);
+    for (const reader of FORMAT_READERS) expect(text).toContain(`${reader.label} (${reader.extensions.join(', ')}`);
+    expect(text.split('; ').length).toBeGreaterThanOrEqual(FORMAT_READERS.length);
   });
 });
 

@@ -9,6 +9,9 @@ import type { FormatReader } from './formatReader';
 import { readBytes } from './readBytes';
 import { safetensorsReader } from './safetensors/safetensorsReader';
 import { onnxReader } from './onnx/onnxReader';
+import { kerasReader } from './keras/kerasReader';
+import { numpyReader } from './numpy/numpyReader';
+import { pytorchReader } from './pytorch/pytorchReader';
 
 export type { FormatReader } from './formatReader';
 
@@ -16,7 +19,7 @@ export type { FormatReader } from './formatReader';
  * Every registered reader, tried in this order. To add a format, append its reader here; a large one can
  * keep its parser out of the main bundle with `open: async (files) => (await import('./onnx/openOnnx')).openOnnx(files)`.
  */
-export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader];
+export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader, kerasReader, numpyReader, pytorchReader];
 
 /** How many leading bytes are read from each file for sniffing. */
 export const SNIFF_BYTES = 64;

@@ -100,6 +100,8 @@ export interface ModelInfo {
 /** An opened model with lazy tensors. */
 export interface Model extends Omit<ModelInfo, 'tensors'> {
   readonly tensors: readonly TensorRef[];
+  /** Free what the open model holds (e.g. an HDF5 file in its worker). Tensors read afterwards fail. */
+  dispose?(): void;
 }
 
 /** Product of a shape; 1 for a scalar. */
