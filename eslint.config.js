@@ -55,6 +55,10 @@ export default tseslint.config(
     { group: UI, message: 'workers are thin dispatchers: no UI libraries.' },
     forbid(['state', 'views', 'app', 'compute'], 'workers may import analysis, formats, model and workers/protocol only.'),
   ]),
+  restrict(['cli/**'], [
+    { group: UI, message: 'the CLI prints text: no UI libraries.' },
+    forbid(['state', 'views', 'app', 'compute', 'workers/*.worker'], 'cli may import analysis, formats, model and the worker-free scan code.'),
+  ]),
   restrict(['src/compute/**'], [
     { group: UI, message: 'src/compute is the main-thread worker client: no UI.' },
     forbid(['state', 'views', 'app'], 'src/compute may import model and types from workers/protocol.'),

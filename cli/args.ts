@@ -1,0 +1,91 @@
+/** The CLI's command line, parsed and checked (node:util parseArgs; no dependency needed for this much). */
+import { parseArgs } from 'node:util';
+
+export type OutputFormat = 'table' | 'json' | 'csv';
+export type ConvDefinitionName = 'ww-pooled' | 'unfold' | 'operator';
+const CONV_DEFINITIONS: readonly ConvDefinitionName[] = ['ww-pooled', 'unfold', 'operator'];
+
+/** What `artificial-mri analyze` was asked to do. */
+export interface AnalyzeArgs {
+  readonly files: readonly string[];
+  readonly output: OutputFormat;
+  readonly conv: ConvDefinitionName;
+  readonly mpFit: boolean;
+  readonly randomize: boolean;
+  /** WeightWatcher's layer filters (defaults as WW). */
+  readonly minEvals?: number;
+  readonly maxEvals?: number;
+  readonly maxN?: number;
+}
+
+export const USAGE = `Usage: npm run analyze -- <model files or folders…> [options]
+       npx artificial-mri analyze <model files or folders…> [options]
+
+Prints one record per analysed layer with WeightWatcher-compatible column names.
+
+Options:
+  --json              one JSON document (model, definitions, layers)
+  --csv               CSV, one row per layer
+  --conv <name>       conv definition: ww-pooled (default), unfold, operator
+  --mp-fit            add the Marchenko-Pastur fit columns
+  --randomize         add the randomised-ESD columns (seeded shuffle)
+  --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
+  --max-evals <n>     skip layers with more eigenvalues (WW max_evals)
+  --max-n <n>         skip layers with N larger than this (WW max_N)
+  -h, --help          this text`;
+
+/** A command line the CLI cannot run; the message says why. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function count(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a whole number ≥ 0, got "${text}".`);
+  return n;
+}
+
+/**
+ * Parse the arguments after `analyze`.
+ * @returns null when help was asked for
+ * @throws UsageError for unknown options, a bad value, or no files
+ */
+export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        conv: { type: 'string' },
+        'mp-fit': { type: 'boolean' },
+        randomize: { type: 'boolean' },
+        'min-evals': { type: 'string' },
+        'max-evals': { type: 'string' },
+        'max-n': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return null;
+  if (values.json && values.csv) throw new UsageError('Choose one of --json and --csv.');
+  const conv = values.conv ?? 'ww-pooled';
+  if (!(CONV_DEFINITIONS as readonly string[]).includes(conv)) throw new UsageError(`--conv must be one of ${CONV_DEFINITIONS.join(', ')}; got "${conv}".`);
+  if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
+  return {
+    files: positionals,
+    output: values.json ? 'json' : values.csv ? 'csv' : 'table',
+    conv: conv as ConvDefinitionName,
+    mpFit: values['mp-fit'] ?? false,
+    randomize: values.randomize ?? false,
+    minEvals: count('min-evals', values['min-evals']),
+    maxEvals: count('max-evals', values['max-evals']),
+    maxN: count('max-n', values['max-n']),
+  };
+}

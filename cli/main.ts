@@ -1,0 +1,68 @@
+/**
+ * `artificial-mri analyze`: the Node command line over the same analysis core as the app (the readers of
+ * src/formats, `scanTensor` of workers/, the metrics of src/analysis), so both print identical numbers.
+ *
+ *   npm run analyze -- model.safetensors --csv
+ *   npx artificial-mri analyze model.onnx --json
+ */
+import { FormatError } from '../src/formats/formatError';
+import { openModel } from '../src/formats/registry';
+import { toModelInfo } from '../src/model/types';
+import type { AnalyzeArgs } from './args';
+import { USAGE, UsageError, parseAnalyzeArgs } from './args';
+import { scanModel } from './scanModel';
+import { toCsv, toTable } from './formatRecords';
+import { openFiles } from './nodeFiles';
+
+/** Exit codes: 0 done, 1 the model could not be opened, 2 bad command line. */
+export type ExitCode = 0 | 1 | 2;
+
+/** Where output goes (tests pass collectors). */
+export interface Streams {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
+  const opened = await openFiles(args.files);
+  try {
+    const model = await openModel(opened.files);
+    const scan = await scanModel(model, args, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
+    io.err('\r'.padEnd(61) + '\r');
+    if (args.output === 'json') io.out(`${JSON.stringify({ model: { ...toModelInfo(model), tensors: undefined }, ...scan }, null, 1)}\n`);
+    else if (args.output === 'csv') io.out(toCsv(scan.layers));
+    else io.out(toTable(scan.layers) + scan.notes.map((n) => `# ${n}\n`).join(''));
+    model.dispose?.();
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Run the CLI with the arguments after the program name. */
+export async function main(argv: readonly string[], io: Streams): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  const args = command === 'analyze' ? rest : argv;
+  try {
+    const parsed = parseAnalyzeArgs(args);
+    if (!parsed) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    return await analyze(parsed, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof FormatError) {
+      io.err(`${error.code}: ${error.message}\nWhat to do: ${error.remedy}\n`);
+      return 1;
+    }
+    if (error instanceof Error && 'code' in error && (error as { code?: unknown }).code === 'ENOENT') {
+      io.err(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
