@@ -10,6 +10,8 @@ export interface AnalyzeArgs {
   readonly files: readonly string[];
   readonly output: OutputFormat;
   readonly conv: ConvDefinitionName;
+  /** Input size n of the `operator` definition. */
+  readonly operatorInputSize?: number;
   readonly mpFit: boolean;
   readonly randomize: boolean;
   /** WeightWatcher's layer filters (defaults as WW). */
@@ -27,6 +29,7 @@ Options:
   --json              one JSON document (model, definitions, layers)
   --csv               CSV, one row per layer
   --conv <name>       conv definition: ww-pooled (default), unfold, operator
+  --input-size <n>    input size n×n of --conv operator (default 16)
   --mp-fit            add the Marchenko-Pastur fit columns
   --randomize         add the randomised-ESD columns (seeded shuffle)
   --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
@@ -61,6 +64,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         conv: { type: 'string' },
+        'input-size': { type: 'string' },
         'mp-fit': { type: 'boolean' },
         randomize: { type: 'boolean' },
         'min-evals': { type: 'string' },
@@ -82,6 +86,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     files: positionals,
     output: values.json ? 'json' : values.csv ? 'csv' : 'table',
     conv: conv as ConvDefinitionName,
+    operatorInputSize: count('input-size', values['input-size']),
     mpFit: values['mp-fit'] ?? false,
     randomize: values.randomize ?? false,
     minEvals: count('min-evals', values['min-evals']),

@@ -24,6 +24,7 @@ export function layerRecord(ref: TensorRef, result: LayerResult): LayerRecord {
     ...base,
     status: 'ok',
     definition: s.definition,
+    ...(s.operatorInputSize !== undefined ? { operator_input_size: s.operatorInputSize } : {}),
     N: Math.max(s.rows, s.cols),
     M: Math.min(s.rows, s.cols),
     rf: s.matrixCount,
@@ -40,7 +41,7 @@ export function layerRecord(ref: TensorRef, result: LayerResult): LayerRecord {
  */
 export async function scanModel(
   model: Model,
-  _args: AnalyzeArgs,
+  args: AnalyzeArgs,
   onProgress: (done: number, total: number, name: string) => void = () => {},
 ): Promise<ScanOutput> {
   const skipped = model.tensors.flatMap((t) => {
@@ -51,7 +52,7 @@ export async function scanModel(
   const layers: LayerRecord[] = [];
   for (const [i, ref] of todo.entries()) {
     onProgress(i, todo.length, ref.name);
-    layers.push(layerRecord(ref, await scanTensor(ref, {})));
+    layers.push(layerRecord(ref, await scanTensor(ref, { conv: args.conv, operatorInputSize: args.operatorInputSize })));
   }
   const notes = skipped.length > 0 ? [`${skipped.length} tensors not analysed (1-D, non-float or no matrix definition)`] : [];
   return { layers, skipped, notes };

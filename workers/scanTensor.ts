@@ -3,6 +3,7 @@
  * No worker globals here, so the same code serves the browser worker and the Node CLI.
  */
 import type { TensorRef } from '../src/model/types';
+import type { ConvDefinition } from '../src/analysis/spectra/layerSpectrum';
 import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import type { ShouldCancel } from '../src/analysis/cancel';
 import { valueStats } from '../src/analysis/linalg/valueStats';
@@ -15,7 +16,14 @@ import { toSerializedError } from './serializeError';
  */
 export async function scanTensor(
   ref: TensorRef,
-  opts: { shouldCancel?: ShouldCancel; onFraction?: (fraction: number) => void; now?: () => number },
+  opts: {
+    shouldCancel?: ShouldCancel;
+    onFraction?: (fraction: number) => void;
+    now?: () => number;
+    /** Conv definition (default `ww-pooled`) and, for `operator`, the input size n. */
+    conv?: ConvDefinition;
+    operatorInputSize?: number;
+  },
 ): Promise<LayerResult> {
   const now = opts.now ?? (() => Date.now());
   const start = now();
@@ -32,6 +40,8 @@ export async function scanTensor(
     const spectrum = computeLayerSpectrum(values, ref.shape, ref.kind, ref.layout ?? 'OIHW', {
       shouldCancel: opts.shouldCancel,
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),
+      conv: opts.conv,
+      operatorInputSize: opts.operatorInputSize,
     });
     return { tensor: ref.name, status: 'ok', spectrum, ms: now() - start, readMs };
   } catch (error) {
