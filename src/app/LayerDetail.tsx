@@ -11,6 +11,8 @@ const DEFINITION_TEXT: Record<SpectrumResult['definition'], string> = {
   dense: 'dense: the matrix as stored',
   'ww-pooled': 'conv, ww-pooled: singular values of every kh·kw kernel slice (c_out × c_in), pooled; unscaled',
   'stack-pooled': 'stack: one matrix per leading index, pooled',
+  unfold: 'conv, unfold (DDP): one c_out × c_in·kh·kw matrix',
+  operator: 'conv, operator (Sedghi et al. 2019): the convolution on n×n inputs, circular padding, stride 1',
 };
 
 /** Header facts about the selected layer, and its two plots. */
