@@ -28,7 +28,7 @@ function explicitConvolutionMatrix(k: Float64Array, cOut: number, cIn: number, k
     const row = (o * n + a) * n + b;
     for (let c = 0; c < cIn; c++) for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) {
       const col = (c * n + ((a + p) % n)) * n + ((b + q) % n);
-      m[row * cols + col] += k[((o * cIn + c) * kh + p) * kw + q] as number;
+      m[row * cols + col] = (m[row * cols + col] as number) + (k[((o * cIn + c) * kh + p) * kw + q] as number);
     }
   }
   return m;
