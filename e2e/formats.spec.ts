@@ -12,6 +12,7 @@ const GOOD: { format: string; files: string[]; name: RegExp; minOk: number; conv
   { format: 'keras 3', files: ['keras/tiny-cnn.keras'], name: /tiny-cnn\.keras · keras/, minOk: 3, conv: 'HWIO' },
   { format: 'numpy npy', files: ['numpy/dense-64x32.npy'], name: /dense-64x32\.npy · numpy/, minOk: 1 },
   { format: 'numpy npz', files: ['numpy/arrays-compressed.npz'], name: /arrays-compressed\.npz · numpy/, minOk: 3 },
+  { format: 'gguf', files: ['gguf/tiny-llm.gguf'], name: /tiny-llm\.gguf · gguf/, minOk: 4 },
   { format: 'pytorch', files: ['pytorch/tiny-cnn.pt'], name: /tiny-cnn\.pt · pytorch/, minOk: 3, conv: 'OIHW' },
 ];
 
@@ -21,6 +22,7 @@ const BAD: { file: string; code: RegExp; mentions: string }[] = [
   { file: 'onnx/missing-external-data.onnx', code: /MISSING_COMPANION/, mentions: 'missing.onnx.data' },
   { file: 'keras/corrupt.h5', code: /BAD_HDF5/, mentions: 'corrupt.h5' },
   { file: 'pytorch/hostile-os-system.pt', code: /PICKLE_FORBIDDEN/, mentions: 'os.system' },
+  { file: 'gguf/offset-beyond-eof.gguf', code: /OFFSETS_OUT_OF_BOUNDS/, mentions: 'offset-beyond-eof.gguf' },
   { file: 'pytorch/legacy.pt', code: /LEGACY_FORMAT/, mentions: 'legacy.pt' },
 ];
 

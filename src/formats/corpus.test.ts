@@ -151,6 +151,18 @@ const CORPUS: readonly CorpusCase[] = [
   { name: 'pytorch 1.13 protocol 5', why: 'written by PyTorch 1.13.1 with pickle protocol 5', files: () => [fixture('pytorch/torch-1.13/state-dict-protocol5.pt')], format: 'pytorch', tensors: 9, analysable: 2 },
   { name: 'e2e pytorch os.system', why: 'a pickle that calls os.system is refused, never run', files: () => [fixture('pytorch/hostile-os-system.pt')], error: 'PICKLE_FORBIDDEN' },
   { name: 'e2e pytorch legacy', why: 'pre-1.6 torch.save', files: () => [fixture('pytorch/legacy.pt')], error: 'LEGACY_FORMAT' },
+  // GGUF (e2e/fixtures/gguf/README.md)
+  {
+    name: 'e2e gguf tiny-llm',
+    why: 'F16/F32/BF16/Q8_0 weights read; Q4_K listed as not yet supported; shapes reversed from ne',
+    files: () => [fixture('gguf/tiny-llm.gguf')],
+    format: 'gguf',
+    tensors: 8,
+    analysable: 4,
+    assert: (m) => expect(m.tensors.filter((t) => t.unsupported).map((t) => t.unsupported)).toEqual([expect.stringContaining('Q4_K')]),
+  },
+  { name: 'e2e gguf offset beyond end', why: 'a tensor placed past the end of the file', files: () => [fixture('gguf/offset-beyond-eof.gguf')], error: 'OFFSETS_OUT_OF_BOUNDS' },
+  { name: 'e2e gguf truncated', why: 'cut inside the header', files: () => [fixture('gguf/truncated.gguf')], error: 'TRUNCATED' },
   { name: 'e2e not-a-model', why: 'plain text', files: () => [fixture('not-a-model.txt')], error: 'UNKNOWN_FORMAT' },
   // Built in memory
   {

@@ -12,6 +12,7 @@ import { onnxReader } from './onnx/onnxReader';
 import { kerasReader } from './keras/kerasReader';
 import { numpyReader } from './numpy/numpyReader';
 import { pytorchReader } from './pytorch/pytorchReader';
+import { ggufReader } from './gguf/ggufReader';
 
 export type { FormatReader } from './formatReader';
 
@@ -19,7 +20,7 @@ export type { FormatReader } from './formatReader';
  * Every registered reader, tried in this order. To add a format, append its reader here; a large one can
  * keep its parser out of the main bundle with `open: async (files) => (await import('./onnx/openOnnx')).openOnnx(files)`.
  */
-export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader, kerasReader, numpyReader, pytorchReader];
+export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader, kerasReader, numpyReader, pytorchReader, ggufReader];
 
 /** How many leading bytes are read from each file for sniffing. */
 export const SNIFF_BYTES = 64;

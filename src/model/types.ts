@@ -3,7 +3,10 @@
  * Pure types plus tiny helpers; this layer imports nothing.
  */
 
-/** Element types a tensor may be stored in. Readers map their format's names onto these. */
+/**
+ * Element type of a tensor's values. Readers map their format's names onto these; a quantized tensor that the
+ * reader dequantizes (GGUF Q8_0, TF.js uint8) reports the float type it decodes to, with the stored form in `encoding`.
+ */
 export type DType =
   | 'F64'
   | 'F32'
