@@ -3,7 +3,7 @@
  * sparse on disk: a real header, then `truncate` to the full size, so a "7 GB" model costs no disk and
  * reads as zeros.
  */
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors } from '../src/formats/safetensors/writeSafetensors';
 import { gaussian, seededRandom } from '../src/analysis/random/seededRandom';
@@ -88,4 +88,54 @@ export function denseMatrixFile(rows: number, cols: number): string {
   writeSync(fd, writeSafetensors([{ name: 'wte.weight', dtype: 'F32', shape: [rows, cols], data }]));
   closeSync(fd);
   return path;
+}
+
+/** GPT-2-small's weight matrices (Hugging Face names and shapes: Conv1D stores in × out). */
+export function gpt2SmallShapes(): { name: string; shape: [number, number] }[] {
+  const tensors: { name: string; shape: [number, number] }[] = [
+    { name: 'wte.weight', shape: [50257, 768] },
+    { name: 'wpe.weight', shape: [1024, 768] },
+  ];
+  for (let b = 0; b < 12; b++) {
+    tensors.push({ name: `h.${b}.attn.c_attn.weight`, shape: [768, 2304] });
+    tensors.push({ name: `h.${b}.attn.c_proj.weight`, shape: [768, 768] });
+    tensors.push({ name: `h.${b}.mlp.c_fc.weight`, shape: [768, 3072] });
+    tensors.push({ name: `h.${b}.mlp.c_proj.weight`, shape: [3072, 768] });
+  }
+  return tensors;
+}
+
+/**
+ * A GPT-2-small-shaped model with seeded N(0, 0.02²) weights (the `synthetic_gpt2small` reference of
+ * ../shared/fixtures), as one ~500 MB F32 safetensors file, written tensor by tensor.
+ */
+export function gpt2SmallModel(): { path: string; tensors: number; parameters: number } {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, 'gpt2-small-seeded.safetensors');
+  const shapes = gpt2SmallShapes();
+  const parameters = shapes.reduce((n, t) => n + t.shape[0] * t.shape[1], 0);
+  if (existsSync(path)) return { path, tensors: shapes.length, parameters };
+  const header: Record<string, unknown> = { __metadata__: { note: 'GPT-2-small shapes, N(0, 0.02^2) weights, seed 2025' } };
+  let offset = 0;
+  for (const t of shapes) {
+    const bytes = 4 * t.shape[0] * t.shape[1];
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  const fd = openSync(`${path}.partial`, 'w');
+  writeSync(fd, prefix);
+  writeSync(fd, Buffer.from(json));
+  const rng = seededRandom(2025);
+  for (const t of shapes) {
+    const data = new Float32Array(t.shape[0] * t.shape[1]);
+    for (let i = 0; i < data.length; i++) data[i] = 0.02 * gaussian(rng);
+    writeSync(fd, new Uint8Array(data.buffer));
+  }
+  closeSync(fd);
+  renameSync(`${path}.partial`, path);
+  return { path, tensors: shapes.length, parameters };
 }
