@@ -12,12 +12,17 @@ const GOOD: { format: string; files: string[]; name: RegExp; minOk: number; conv
   { format: 'keras 3', files: ['keras/tiny-cnn.keras'], name: /tiny-cnn\.keras · keras/, minOk: 3, conv: 'HWIO' },
   { format: 'numpy npy', files: ['numpy/dense-64x32.npy'], name: /dense-64x32\.npy · numpy/, minOk: 1 },
   { format: 'numpy npz', files: ['numpy/arrays-compressed.npz'], name: /arrays-compressed\.npz · numpy/, minOk: 3 },
+  { format: 'tfjs layers', files: ['tfjs/layers-cnn-uint8/model.json', 'tfjs/layers-cnn-uint8/group1-shard1of1.bin'], name: /model\.json · tfjs/, minOk: 2, conv: 'Conv2D' },
+  { format: 'tfjs graph', files: ['tfjs/graph-model/model.json', 'tfjs/graph-model/group1-shard1of3.bin', 'tfjs/graph-model/group1-shard2of3.bin', 'tfjs/graph-model/group1-shard3of3.bin'], name: /model\.json · tfjs/, minOk: 2 },
+  { format: 'tfjs weights manifest', files: ['tfjs/weights-manifest/tiny_model-weights_manifest.json', 'tfjs/weights-manifest/tiny_model-shard1'], name: /tiny_model.* · tfjs/, minOk: 2 },
   { format: 'gguf', files: ['gguf/tiny-llm.gguf'], name: /tiny-llm\.gguf · gguf/, minOk: 4 },
   { format: 'pytorch', files: ['pytorch/tiny-cnn.pt'], name: /tiny-cnn\.pt · pytorch/, minOk: 3, conv: 'OIHW' },
 ];
 
 /** Hostile or broken files: a specific error code, and the app keeps the previous model. */
-const BAD: { file: string; code: RegExp; mentions: string }[] = [
+const BAD: { file: string; with?: string[]; code: RegExp; mentions: string }[] = [
+  { file: 'tfjs/missing-shard/model.json', with: ['tfjs/missing-shard/group1-shard1of2.bin'], code: /MISSING_COMPANION/, mentions: 'group1-shard2of2.bin' },
+  { file: 'tfjs/bad-json/model.json', code: /BAD_HEADER_JSON/, mentions: 'line 3' },
   { file: 'onnx/truncated.onnx', code: /TRUNCATED|BAD_PROTOBUF/, mentions: 'truncated.onnx' },
   { file: 'onnx/missing-external-data.onnx', code: /MISSING_COMPANION/, mentions: 'missing.onnx.data' },
   { file: 'keras/corrupt.h5', code: /BAD_HDF5/, mentions: 'corrupt.h5' },
@@ -46,7 +51,7 @@ for (const b of BAD) {
   test(`${b.file}: a specific error, and the app keeps working`, async ({ page }) => {
     await page.goto('/');
     await waitForScan(page);
-    await dropFiles(page, [join(FIXTURES, b.file)]);
+    await dropFiles(page, [b.file, ...(b.with ?? [])].map((f) => join(FIXTURES, f)));
     const banner = page.getByRole('alert');
     await expect(banner).toHaveAttribute('data-error-code', b.code);
     await expect(banner).toContainText(b.mentions);

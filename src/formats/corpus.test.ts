@@ -123,12 +123,12 @@ const CORPUS: readonly CorpusCase[] = [
     files: () => [fixture('keras/tiny-cnn-keras2.h5')],
     format: 'keras',
     tensors: 7,
-    analysable: 4,
+    analysable: 3,
     assert: (m) => {
       expect(m.tensors.filter((t) => t.kind === 'conv2d').every((t) => t.layout === 'HWIO')).toBe(true);
     },
   },
-  { name: 'e2e keras 3 archive', why: 'Keras 3 .keras zip with model.weights.h5', files: () => [fixture('keras/tiny-cnn.keras')], format: 'keras', tensors: 7, analysable: 4 },
+  { name: 'e2e keras 3 archive', why: 'Keras 3 .keras zip with model.weights.h5', files: () => [fixture('keras/tiny-cnn.keras')], format: 'keras', tensors: 7, analysable: 3 },
   { name: 'e2e keras truncated', why: 'superblock says the file is longer', files: () => [fixture('keras/truncated.h5')], error: 'TRUNCATED' },
   { name: 'e2e keras corrupt', why: 'damaged root object header', files: () => [fixture('keras/corrupt.h5')], error: 'BAD_HDF5' },
   { name: 'e2e hdf5 not keras', why: 'valid HDF5 without Keras structure', files: () => [fixture('keras/not-keras.h5')], error: 'BAD_STRUCTURE' },
@@ -151,6 +151,40 @@ const CORPUS: readonly CorpusCase[] = [
   { name: 'pytorch 1.13 protocol 5', why: 'written by PyTorch 1.13.1 with pickle protocol 5', files: () => [fixture('pytorch/torch-1.13/state-dict-protocol5.pt')], format: 'pytorch', tensors: 9, analysable: 2 },
   { name: 'e2e pytorch os.system', why: 'a pickle that calls os.system is refused, never run', files: () => [fixture('pytorch/hostile-os-system.pt')], error: 'PICKLE_FORBIDDEN' },
   { name: 'e2e pytorch legacy', why: 'pre-1.6 torch.save', files: () => [fixture('pytorch/legacy.pt')], error: 'LEGACY_FORMAT' },
+  // TF.js (e2e/fixtures/tfjs/README.md)
+  {
+    name: 'e2e tfjs layers uint8',
+    why: 'layers model, uint8-quantized kernels dequantized as tfjs-core does; depthwise kernel not analysed',
+    files: () => ['tfjs/layers-cnn-uint8/model.json', 'tfjs/layers-cnn-uint8/group1-shard1of1.bin'].map(fixture),
+    format: 'tfjs',
+    tensors: 6,
+    analysable: 2,
+    assert: (m) => expect(m.tensors.find((t) => t.kind === 'conv2d')).toMatchObject({ layout: 'HWIO', op: 'Conv2D', encoding: expect.stringContaining('uint8') }),
+  },
+  {
+    name: 'e2e tfjs graph model',
+    why: 'graph model, weights straddling 3 shards, float16 and uint16 quantization',
+    files: () => ['model.json', 'group1-shard1of3.bin', 'group1-shard2of3.bin', 'group1-shard3of3.bin'].map((f) => fixture(`tfjs/graph-model/${f}`)),
+    format: 'tfjs',
+    tensors: 5,
+    analysable: 2,
+  },
+  {
+    name: 'e2e tfjs weights manifest',
+    why: 'face-api style bare manifest, shard without extension (an unclaimed file matched by the manifest paths)',
+    files: () => ['tiny_model-weights_manifest.json', 'tiny_model-shard1'].map((f) => fixture(`tfjs/weights-manifest/${f}`)),
+    format: 'tfjs',
+    tensors: 4,
+    analysable: 2,
+  },
+  { name: 'e2e tfjs truncated shard', why: 'manifest declares more bytes than the shard', files: () => ['model.json', 'group1-shard1of1.bin'].map((f) => fixture(`tfjs/truncated-shard/${f}`)), error: 'TRUNCATED', errorFile: 'group1-shard1of1.bin' },
+  {
+    name: 'e2e tfjs missing shard',
+    why: 'the missing shard is named',
+    files: () => ['model.json', 'group1-shard1of2.bin'].map((f) => fixture(`tfjs/missing-shard/${f}`)),
+    error: 'MISSING_COMPANION',
+  },
+  { name: 'e2e tfjs bad json', why: 'syntax error with line and column', files: () => [fixture('tfjs/bad-json/model.json')], error: 'BAD_HEADER_JSON' },
   // GGUF (e2e/fixtures/gguf/README.md)
   {
     name: 'e2e gguf tiny-llm',

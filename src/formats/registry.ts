@@ -13,6 +13,7 @@ import { kerasReader } from './keras/kerasReader';
 import { numpyReader } from './numpy/numpyReader';
 import { pytorchReader } from './pytorch/pytorchReader';
 import { ggufReader } from './gguf/ggufReader';
+import { tfjsReader } from './tfjs/tfjsReader';
 
 export type { FormatReader } from './formatReader';
 
@@ -20,7 +21,7 @@ export type { FormatReader } from './formatReader';
  * Every registered reader, tried in this order. To add a format, append its reader here; a large one can
  * keep its parser out of the main bundle with `open: async (files) => (await import('./onnx/openOnnx')).openOnnx(files)`.
  */
-export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader, kerasReader, numpyReader, pytorchReader, ggufReader];
+export const FORMAT_READERS: readonly FormatReader[] = [safetensorsReader, onnxReader, kerasReader, numpyReader, pytorchReader, ggufReader, tfjsReader];
 
 /** How many leading bytes are read from each file for sniffing. */
 export const SNIFF_BYTES = 64;

@@ -47,18 +47,18 @@ describe('Keras e2e fixtures', () => {
     for (const t of model.tensors) expect((await t.read()).every(Number.isFinite)).toBe(true);
   });
 
-  it('tiny-cnn-keras2.h5 and tiny-cnn.keras name each weight’s layer class; conv kernels are HWIO from the config', async () => {
+  it('tiny-cnn-keras2.h5 and tiny-cnn.keras name each weight’s layer class; conv kernels are HWIO from the config; depthwise kernels are not analysed', async () => {
     const keras2 = await openModel([committed('tiny-cnn-keras2.h5')], READERS);
     expect(keras2.tensors.filter((t) => t.kind !== 'vector').map((t) => [t.name, t.shape, t.kind, t.layout ?? null, t.layoutSource ?? null, t.op])).toEqual([
       ['conv2d/kernel:0', [3, 3, 3, 8], 'conv2d', 'HWIO', 'file', 'Conv2D'],
-      ['depthwise_conv2d/depthwise_kernel:0', [3, 3, 8, 1], 'conv2d', 'HWIO', 'file', 'DepthwiseConv2D'],
+      ['depthwise_conv2d/depthwise_kernel:0', [3, 3, 8, 1], 'other', null, null, 'DepthwiseConv2D'],
       ['conv2d_1/kernel:0', [3, 3, 8, 16], 'conv2d', 'HWIO', 'file', 'Conv2D'],
       ['dense/kernel:0', [64, 10], 'dense', null, null, 'Dense'],
     ]);
     const keras3 = await openModel([committed('tiny-cnn.keras')], READERS);
     expect(keras3.tensors.filter((t) => t.kind !== 'vector').map((t) => [t.name, t.layoutSource ?? null, t.op])).toEqual([
       ['conv2d/vars/0', 'file', 'Conv2D'],
-      ['depthwise_conv2d/vars/0', 'file', 'DepthwiseConv2D'],
+      ['depthwise_conv2d/vars/0', null, 'DepthwiseConv2D'],
       ['conv2d_1/vars/0', 'file', 'Conv2D'],
       ['dense/vars/0', null, 'Dense'],
     ]);

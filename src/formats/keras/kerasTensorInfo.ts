@@ -2,8 +2,10 @@
  * The TensorInfo of a Keras weight: dtype from the HDF5 datatype, shape, kind, and the conv layout.
  *
  * Keras stores every convolution kernel as `kernel_size + (in, out)` whatever `data_format` says
- * (keras.layers.Conv2D `build`): a 4-D kernel is H×W×I×O, i.e. HWIO. `DepthwiseConv2D` kernels are
- * H×W×I×multiplier; `Conv2DTranspose` kernels are H×W×O×I, reported as HWIO because each H, W slice is then
+ * (keras.layers.Conv2D `build`): a 4-D kernel is H×W×I×O, i.e. HWIO. `DepthwiseConv2D` kernels (and the
+ * `depthwise_kernel` of `SeparableConv2D`) are H×W×I×multiplier: they have no c_out × c_in matrix per kernel
+ * position, so they are kind `other` and not analysed (WeightWatcher skips them too, and so does the TF.js
+ * reader); `Conv2DTranspose` kernels are H×W×O×I, reported as HWIO because each H, W slice is then
  * analysed transposed, which leaves its singular values unchanged. The layout source is `file` when the
  * model config names a conv layer as the owner, `convention` otherwise.
  */
@@ -63,7 +65,8 @@ export function kerasTensorInfo(weight: KerasWeight, source: KerasSource): Tenso
     });
   }
   const { dtype, unsupported: dtypeReason } = kerasDtype(dataset);
-  const kind = tensorKind(shape);
+  const depthwise = shape.length === 4 && (layerClass === 'DepthwiseConv2D' || /depthwise/i.test(weight.name));
+  const kind = depthwise ? 'other' : tensorKind(shape);
   const unsupported =
     dataset.shape === null
       ? 'empty HDF5 dataspace (no values)'

@@ -64,13 +64,13 @@ export const KERAS_FIXTURES: readonly KerasFixture[] = [
     recipe:
       'Keras 2 `model.save` layout: root `keras_version`/`backend`/`model_config` (a Sequential of Conv2D 3×3×3×8, DepthwiseConv2D 3×3×8×1, Conv2D 3×3×8×16, Flatten, Dense 64×10), `model_weights` with `layer_names` and per-layer `weight_names`; F32 He-initialised kernels (HWIO), biases U(−0.05, 0.05); seed 20240630.',
     bytes: tinyCnnKeras2,
-    expect: { tensors: 7, analysable: 4 },
+    expect: { tensors: 7, analysable: 3 },
   },
   {
     path: 'tiny-cnn.keras',
     recipe: 'Keras 3 `.keras` zip (metadata.json, config.json, model.weights.h5 with `layers/<class>/vars/<i>`, as an uncompiled model saves it) of the same architecture; seed 20240631.',
     bytes: () => buildKerasArchive(keras3Layers(), { optimizer: false }),
-    expect: { tensors: 7, analysable: 4 },
+    expect: { tensors: 7, analysable: 3 },
   },
   {
     path: 'truncated.h5',
