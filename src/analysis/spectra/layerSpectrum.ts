@@ -8,6 +8,7 @@
 import type { ShouldCancel } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import { singularValues } from '../linalg/singularValues';
+import { refineSmallSingularValues } from '../linalg/jacobiSingularValues';
 import type { ConvKernelLayout, TensorKindName } from './tensorMatrices';
 import { tensorMatrices } from './tensorMatrices';
 import { convDims, toOihw } from './convKernel';
@@ -33,6 +34,13 @@ export interface LayerSpectrum {
   readonly operatorInputSize?: number;
   /** σ of all matrices pooled, descending, float64; length matrixCount·min(rows, cols). */
   readonly singularValues: Float64Array;
+  /**
+   * σ of each matrix, descending, in matrix order (conv ww-pooled: kernel position i·kw + j). WeightWatcher's
+   * rank_loss and sv_min are per-matrix quantities. Absent for `operator` (n² frequency matrices).
+   */
+  readonly matrixSingularValues?: readonly Float64Array[];
+  /** How many matrices had their smallest σ recomputed by Jacobi (see `refineBelow`). */
+  readonly refinedMatrices?: number;
   /** Σ w² over the tensor's values, accumulated in float64 (equals Σσ² up to rounding). */
   readonly frobeniusNormSq: number;
 }
@@ -47,6 +55,21 @@ export interface LayerSpectrumOptions {
   readonly conv?: ConvDefinition;
   /** Input size n for the `operator` definition (default 16). */
   readonly operatorInputSize?: number;
+  /**
+   * Recompute a matrix's small σ by pivoted QR + one-sided Jacobi when its Gram-route σ_min < refineBelow·σ_max
+   * (the Gram route is noise below ~1e-8·σ_max, and WW's rank metrics count σ down to ~1e-13·σ_max).
+   * Default 1e-6; 0 never refines.
+   */
+  readonly refineBelow?: number;
+}
+
+/** σ of one matrix by the Gram route, with the tail refined by Jacobi when it is near the Gram noise floor. */
+function matrixSingularValues(matrix: Float32Array | Float64Array, rows: number, cols: number, refineBelow: number, shouldCancel?: ShouldCancel): { sv: Float64Array; refined: boolean } {
+  const sv = singularValues(matrix, rows, cols, shouldCancel);
+  const max = sv[0] ?? 0;
+  const min = sv[sv.length - 1] ?? 0;
+  if (sv.length > 1 && max > 0 && min < refineBelow * max) return { sv: refineSmallSingularValues(matrix, rows, cols, sv, shouldCancel), refined: true };
+  return { sv, refined: false };
 }
 
 function sumOfSquares(values: Float32Array | Float64Array): number {
@@ -74,9 +97,9 @@ function convWholeKernelSpectrum(
   if (conv === 'unfold') {
     throwIfCancelled(options.shouldCancel);
     const cols = dims.cIn * dims.kh * dims.kw;
-    const sv = singularValues(kernel, dims.cOut, cols, options.shouldCancel);
+    const { sv, refined } = matrixSingularValues(kernel, dims.cOut, cols, options.refineBelow ?? 1e-6, options.shouldCancel);
     options.onMatrixDone?.(1, 1);
-    return { definition: 'unfold', rows: dims.cOut, cols, matrixCount: 1, singularValues: sv, frobeniusNormSq };
+    return { definition: 'unfold', rows: dims.cOut, cols, matrixCount: 1, singularValues: sv, matrixSingularValues: [sv], refinedMatrices: refined ? 1 : 0, frobeniusNormSq };
   }
   const n = options.operatorInputSize ?? DEFAULT_OPERATOR_INPUT_SIZE;
   const sv = convOperatorSingularValues(toOihw(kernel, dims, 'OIHW'), dims, n, options.shouldCancel, options.onMatrixDone);
@@ -106,14 +129,24 @@ export function computeLayerSpectrum(
   const matrices = tensorMatrices(values, shape, kind, layout);
   const { rows, cols, count } = matrices;
   const perMatrix = Math.min(rows, cols);
-  const pooled = new Float64Array(count * perMatrix);
+  const refineBelow = options.refineBelow ?? 1e-6;
+  const each: Float64Array[] = [];
+  let refinedMatrices = 0;
   for (let k = 0; k < count; k++) {
     throwIfCancelled(shouldCancel);
-    pooled.set(singularValues(matrices.matrix(k), rows, cols, shouldCancel), k * perMatrix);
+    const { sv, refined } = matrixSingularValues(matrices.matrix(k), rows, cols, refineBelow, shouldCancel);
+    each.push(sv);
+    if (refined) refinedMatrices++;
     onMatrixDone?.(k + 1, count);
   }
-  if (count > 1) pooled.sort().reverse();
+  let pooled: Float64Array;
+  if (count === 1) pooled = each[0] ?? new Float64Array(0);
+  else {
+    pooled = new Float64Array(count * perMatrix);
+    each.forEach((sv, k) => pooled.set(sv, k * perMatrix));
+    pooled.sort().reverse();
+  }
 
   const definition: SpectrumDefinition = kind === 'dense' ? 'dense' : kind === 'stack' ? 'stack-pooled' : 'ww-pooled';
-  return { definition, rows, cols, matrixCount: count, singularValues: pooled, frobeniusNormSq: sumOfSquares(values) };
+  return { definition, rows, cols, matrixCount: count, singularValues: pooled, matrixSingularValues: each, refinedMatrices, frobeniusNormSq: sumOfSquares(values) };
 }
