@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { haveReferenceFixtures, readReference } from '../src/formats/testing/referenceFixtures';
 import { main } from './main';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
@@ -14,24 +15,43 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('artificial-mri analyze', () => {
-  it('prints one JSON record per analysable layer of the sample, in model order', async () => {
+  it('prints one JSON record per layer WW analyses, in model order; the filters are adjustable', async () => {
     const { code, out } = await run('analyze', SAMPLE, '--json');
     expect(code).toBe(0);
-    const doc = JSON.parse(out) as { model: { format: string }; layers: { name: string; status: string; num_evals: number }[] };
+    const doc = JSON.parse(out) as { model: { format: string }; skipped: { name: string; reason: string }[]; layers: { name: string; status: string; num_evals: number }[] };
     expect(doc.model.format).toBe('safetensors');
-    expect(doc.layers.map((l) => l.name)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
-    expect(doc.layers.every((l) => l.status === 'ok')).toBe(true);
+    expect(doc.layers.map((l) => l.name)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight']);
+    expect(doc.skipped).toContainEqual({ name: 'fc2.weight', reason: 'M·rf = 5 < min_evals = 10' });
+    expect(doc.layers.every((l) => l.status === 'success')).toBe(true);
     expect(doc.layers.find((l) => l.name === 'fc1.weight')?.num_evals).toBe(64);
+    const all = JSON.parse((await run(SAMPLE, '--json', '--min-evals', '0')).out) as { layers: { name: string }[] };
+    expect(all.layers.map((l) => l.name)).toContain('fc2.weight');
+  });
+
+  it('matches WeightWatcher on a real model (openWakeWord hello_deepa, with --mp-fit)', async () => {
+    if (!haveReferenceFixtures()) return;
+    const reference = readReference<{ layers: Record<string, number | string>[] }>('ww_oww_hello_deepa_mpfit.json');
+    const model = join(import.meta.dirname, '..', 'node_modules', 'openwakeword-js', 'models', 'hello_deepa.onnx');
+    const doc = JSON.parse((await run(model, '--json', '--mp-fit')).out) as { layers: Record<string, number | string>[] };
+    expect(doc.layers.map((l) => l.name)).toEqual(reference.layers.map((l) => l.name));
+    for (const expected of reference.layers) {
+      const got = doc.layers.find((l) => l.name === expected.name) as Record<string, number | string>;
+      for (const column of ['alpha', 'xmin', 'D', 'norm', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'entropy', 'sigma_mp', 'bulk_max']) {
+        expect(got[column] as number, `${String(expected.name)} ${column}`).toBeCloseTo(expected[column] as number, 8);
+      }
+      expect(got.num_spikes).toBe(expected.num_spikes);
+      expect(got.warning).toBe(expected.warning);
+    }
   });
 
   it('CSV has a header and full-precision numbers; the table is the default', async () => {
     const csv = await run(SAMPLE, '--csv');
     const [header, first] = csv.out.split('\n');
-    expect(header?.split(',')).toContain('sv_max');
-    expect(first).toMatch(/^conv1\.weight,16x1x5x5,F32,/);
+    expect(header?.split(',')).toEqual(expect.arrayContaining(['sv_max', 'alpha', 'alpha_weighted', 'definition', 'effective_rank']));
+    expect(first).toMatch(/^conv1\.weight,16x1x5x5,F32,conv2d,/);
     expect(first).toMatch(/\d\.\d{12,}/);
     const table = await run(SAMPLE);
-    expect(table.out.split('\n')[0]).toMatch(/^name\s+shape\s+dtype/);
+    expect(table.out.split('\n')[0]).toMatch(/^name\s+shape\s+layer_type\s+N\s+M/);
   });
 
   it('a bad command line exits 2 with the usage; a bad file exits 1 with its code and remedy', async () => {

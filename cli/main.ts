@@ -14,6 +14,13 @@ import { scanModel } from './scanModel';
 import { toCsv, toTable } from './formatRecords';
 import { openFiles } from './nodeFiles';
 
+/** The columns of the terminal table (the CSV and JSON have all of them). */
+const TABLE_COLUMNS = ['name', 'shape', 'layer_type', 'N', 'M', 'rf', 'num_evals', 'alpha', 'xmin', 'D', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'log_norm', 'num_spikes', 'sigma_mp', 'mp_softrank', 'warning', 'status', 'error'];
+
+function tableColumns(layers: readonly Record<string, unknown>[]): string[] {
+  return TABLE_COLUMNS.filter((c) => layers.some((l) => c in l));
+}
+
 /** Exit codes: 0 done, 1 the model could not be opened, 2 bad command line. */
 export type ExitCode = 0 | 1 | 2;
 
@@ -27,11 +34,21 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
   const opened = await openFiles(args.files);
   try {
     const model = await openModel(opened.files);
-    const scan = await scanModel(model, args, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
+    const settings = {
+      conv: args.conv,
+      ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
+      mpFit: args.mpFit,
+      filters: {
+        ...(args.minEvals !== undefined ? { minEvals: args.minEvals } : {}),
+        ...(args.maxEvals !== undefined ? { maxEvals: args.maxEvals } : {}),
+        ...(args.maxN !== undefined ? { maxN: args.maxN } : {}),
+      },
+    };
+    const scan = await scanModel(model, settings, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
     io.err('\r'.padEnd(61) + '\r');
     if (args.output === 'json') io.out(`${JSON.stringify({ model: { ...toModelInfo(model), tensors: undefined }, ...scan }, null, 1)}\n`);
     else if (args.output === 'csv') io.out(toCsv(scan.layers));
-    else io.out(toTable(scan.layers) + scan.notes.map((n) => `# ${n}\n`).join(''));
+    else io.out(toTable(scan.layers, tableColumns(scan.layers)) + [...scan.notes, 'all columns: --csv or --json'].map((n) => `# ${n}\n`).join(''));
     model.dispose?.();
     return 0;
   } finally {

@@ -1,59 +1,63 @@
-/** Scan every analysable tensor of an opened model, one after another, into output records. */
+/** Scan the analysable tensors of an opened model, one after another, into output records. */
+import { wwSkipReason } from '../src/analysis/metrics/layerFilters';
+import { wwGeometry } from '../src/analysis/metrics/wwEigenvalues';
+import { spectrumShape } from '../src/analysis/spectra/layerSpectrum';
 import { notAnalysedReason } from '../src/model/analysable';
 import type { Model, TensorRef } from '../src/model/types';
-import type { LayerResult } from '../workers/protocol';
+import type { AnalysisSettings, LayerResult } from '../workers/protocol';
 import { scanTensor } from '../workers/scanTensor';
-import type { AnalyzeArgs } from './args';
 import type { LayerRecord } from './formatRecords';
 
-/** What a scan prints: one record per analysed layer, plus notes on what was skipped. */
+/** What a scan prints: one record per analysed layer, plus what was skipped and why. */
 export interface ScanOutput {
+  readonly settings: AnalysisSettings;
   readonly layers: LayerRecord[];
   readonly skipped: { name: string; reason: string }[];
   readonly notes: string[];
 }
 
-/** The record of one scanned tensor (WeightWatcher column names where WW has the quantity). */
+/** The record of one scanned tensor: name and shape, then WeightWatcher's columns, then ours. */
 export function layerRecord(ref: TensorRef, result: LayerResult): LayerRecord {
-  const base = { name: ref.name, shape: ref.shape.join('x'), dtype: ref.dtype, kind: ref.kind, layout: ref.layout ?? null };
+  const base = { name: ref.name, shape: ref.shape.join('x'), dtype: ref.dtype };
   if (result.status === 'non-finite') return { ...base, status: 'non-finite', nan_count: result.nanCount, inf_count: result.infCount };
   if (result.status === 'failed') return { ...base, status: 'failed', error: `${result.error.code ?? ''} ${result.error.message}`.trim() };
-  const s = result.spectrum;
-  const sv = s.singularValues;
-  return {
-    ...base,
-    status: 'ok',
-    definition: s.definition,
-    ...(s.operatorInputSize !== undefined ? { operator_input_size: s.operatorInputSize } : {}),
-    N: Math.max(s.rows, s.cols),
-    M: Math.min(s.rows, s.cols),
-    rf: s.matrixCount,
-    num_evals: sv.length,
-    sv_max: sv[0] ?? 0,
-    sv_min: sv[sv.length - 1] ?? 0,
-    frobenius_norm_sq: s.frobeniusNormSq,
-  };
+  const { report } = result;
+  return { ...base, ...report.columns, definition: report.definition, ...(report.approximations.length ? { approximations: report.approximations.join('; ') } : {}) };
+}
+
+/** Why this tensor is left out under WW's filters (N, M, rf known from the shape: nothing is read). */
+function filteredOut(ref: TensorRef, settings: AnalysisSettings): string | null {
+  if (ref.kind !== 'dense' && ref.kind !== 'conv2d' && ref.kind !== 'stack') return null;
+  const shape = spectrumShape(ref.shape, ref.kind, ref.layout ?? 'OIHW', settings);
+  const kernel = ref.kind === 'conv2d' ? (ref.layout === 'HWIO' ? ref.shape.slice(0, 2) : ref.shape.slice(2)) : null;
+  return wwSkipReason(wwGeometry(shape, kernel ? { kernelSize: kernel as [number, number] } : {}), settings.filters);
 }
 
 /**
- * Scan the model's analysable tensors in order.
+ * Scan the model's analysable tensors in order, leaving out (unread) those WW's filters skip.
  * @param onProgress called before each tensor (for a progress line on stderr)
  */
 export async function scanModel(
   model: Model,
-  args: AnalyzeArgs,
+  settings: AnalysisSettings,
   onProgress: (done: number, total: number, name: string) => void = () => {},
 ): Promise<ScanOutput> {
-  const skipped = model.tensors.flatMap((t) => {
-    const reason = notAnalysedReason(t);
-    return reason === null ? [] : [{ name: t.name, reason }];
-  });
-  const todo = model.tensors.filter((t) => notAnalysedReason(t) === null);
+  const skipped: { name: string; reason: string }[] = [];
+  const todo: TensorRef[] = [];
+  for (const t of model.tensors) {
+    const reason = notAnalysedReason(t) ?? filteredOut(t, settings);
+    if (reason === null) todo.push(t);
+    else skipped.push({ name: t.name, reason });
+  }
   const layers: LayerRecord[] = [];
   for (const [i, ref] of todo.entries()) {
     onProgress(i, todo.length, ref.name);
-    layers.push(layerRecord(ref, await scanTensor(ref, { conv: args.conv, operatorInputSize: args.operatorInputSize })));
+    layers.push(layerRecord(ref, await scanTensor(ref, { settings })));
   }
-  const notes = skipped.length > 0 ? [`${skipped.length} tensors not analysed (1-D, non-float or no matrix definition)`] : [];
-  return { layers, skipped, notes };
+  const filtered = skipped.filter((s) => /min_evals|max_evals|max_N/.test(s.reason));
+  const notes = [
+    ...(filtered.length ? [`${filtered.length} layers left out by WeightWatcher's filters: ${filtered.map((s) => `${s.name} (${s.reason})`).join(', ')}`] : []),
+    ...(skipped.length > filtered.length ? [`${skipped.length - filtered.length} tensors have no matrix to analyse (1-D, non-float, depthwise)`] : []),
+  ];
+  return { settings, layers, skipped, notes };
 }

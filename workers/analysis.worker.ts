@@ -33,7 +33,7 @@ async function handleOpen(id: number, files: Extract<AnalysisRequest, { kind: 'o
 }
 
 async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze' }>): Promise<void> {
-  const { id, tensors, cancelFlag } = request;
+  const { id, tensors, cancelFlag, settings } = request;
   if (!model) throw Object.assign(new Error('No model is open in the analysis worker.'), { code: 'NO_MODEL' });
   const byName = new Map(model.tensors.map((t) => [t.name, t]));
   const shouldCancel = () => (cancelFlag ? Atomics.load(cancelFlag, 0) !== 0 : false) || cancelledByMessage.has(id);
@@ -54,6 +54,7 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
           post({ id, kind: 'progress', done: i, total: tensors.length, tensor: name, fraction });
         },
         now: () => performance.now(),
+        settings,
       });
       const transfer = result.status === 'ok' ? [result.spectrum.singularValues.buffer as ArrayBuffer] : [];
       post({ id, kind: 'layer', result }, transfer);

@@ -8,7 +8,18 @@
  * `cancel` message checked between layers; the client terminates the worker as a last resort.
  */
 import type { ModelInfo } from '../src/model/types';
-import type { LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
+import type { ConvDefinition, LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
+import type { LayerReport } from '../src/analysis/metrics/layerReport';
+import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
+
+/** How a scan computes: the conv definition, the MP fit, WW's layer filters. Defaults are WeightWatcher's. */
+export interface AnalysisSettings {
+  readonly conv?: ConvDefinition;
+  /** Input size n of the `operator` conv definition. */
+  readonly operatorInputSize?: number;
+  readonly mpFit?: boolean;
+  readonly filters?: Partial<WwLayerFilters>;
+}
 
 /** An input file as posted to the worker (a `File` is a `Blob`; posting it copies no bytes). */
 export interface FileEntry {
@@ -40,6 +51,8 @@ export type LayerResult =
       readonly tensor: string;
       readonly status: 'ok';
       readonly spectrum: SpectrumResult;
+      /** The layer's metrics and plot data (WW columns, detX, beyond-WW), from the same code as the CLI. */
+      readonly report: LayerReport;
       /** Wall time for this tensor in ms, and the part of it spent reading and decoding its bytes. */
       readonly ms: number;
       readonly readMs: number;
@@ -58,6 +71,7 @@ export type AnalysisRequest =
       readonly id: number;
       readonly kind: 'analyze';
       readonly tensors: readonly string[];
+      readonly settings?: AnalysisSettings;
       readonly cancelFlag?: Int32Array;
     }
   /** Cancel request `target` (checked between layers when no shared flag is available). */

@@ -3,11 +3,12 @@
  * No worker globals here, so the same code serves the browser worker and the Node CLI.
  */
 import type { TensorRef } from '../src/model/types';
-import type { ConvDefinition } from '../src/analysis/spectra/layerSpectrum';
 import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
+import { layerReport } from '../src/analysis/metrics/layerReport';
+import { convDims } from '../src/analysis/spectra/convKernel';
 import type { ShouldCancel } from '../src/analysis/cancel';
 import { valueStats } from '../src/analysis/linalg/valueStats';
-import type { LayerResult } from './protocol';
+import type { AnalysisSettings, LayerResult } from './protocol';
 import { toSerializedError } from './serializeError';
 
 /**
@@ -20,9 +21,7 @@ export async function scanTensor(
     shouldCancel?: ShouldCancel;
     onFraction?: (fraction: number) => void;
     now?: () => number;
-    /** Conv definition (default `ww-pooled`) and, for `operator`, the input size n. */
-    conv?: ConvDefinition;
-    operatorInputSize?: number;
+    settings?: AnalysisSettings;
   },
 ): Promise<LayerResult> {
   const now = opts.now ?? (() => Date.now());
@@ -40,10 +39,17 @@ export async function scanTensor(
     const spectrum = computeLayerSpectrum(values, ref.shape, ref.kind, ref.layout ?? 'OIHW', {
       shouldCancel: opts.shouldCancel,
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),
-      conv: opts.conv,
-      operatorInputSize: opts.operatorInputSize,
+      conv: opts.settings?.conv,
+      operatorInputSize: opts.settings?.operatorInputSize,
     });
-    return { tensor: ref.name, status: 'ok', spectrum, ms: now() - start, readMs };
+    const layout = ref.layout ?? 'OIHW';
+    const dims = ref.kind === 'conv2d' ? convDims(ref.shape, layout) : null;
+    const report = layerReport(spectrum, {
+      mpFit: opts.settings?.mpFit,
+      filters: opts.settings?.filters,
+      ...(dims ? { kernelSize: [dims.kh, dims.kw] as const } : {}),
+    });
+    return { tensor: ref.name, status: 'ok', spectrum, report, ms: now() - start, readMs };
   } catch (error) {
     if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };

@@ -1,3 +1,4 @@
+import { layerReport } from '../analysis/metrics/layerReport';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './createAppStore';
 import type { AnalysisClient, AnalyzeOptions } from '../compute/analysisClient';
@@ -23,13 +24,10 @@ const info: ModelInfo = {
   tensors: [tensor('a.weight', [4, 3], 'dense'), tensor('a.bias', [4], 'vector'), tensor('b.weight', [2, 4], 'dense')],
 };
 
-const ok = (name: string): LayerResult => ({
-  tensor: name,
-  status: 'ok',
-  ms: 1,
-  readMs: 0,
-  spectrum: { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 },
-});
+const ok = (name: string): LayerResult => {
+  const spectrum = { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 } as const;
+  return { tensor: name, status: 'ok', ms: 1, readMs: 0, spectrum, report: layerReport(spectrum) };
+};
 
 /** A fake worker client: opens `m.safetensors`, rejects `bad.bin`, scans with controllable pacing. */
 function fakeClient(opts: { hold?: Promise<void> } = {}) {

@@ -63,6 +63,28 @@ export interface LayerSpectrumOptions {
   readonly refineBelow?: number;
 }
 
+/**
+ * The definition and matrix sizes `computeLayerSpectrum` would use for a tensor, without computing anything:
+ * lets callers apply WeightWatcher's layer filters (N, M, rf) before reading a large tensor.
+ */
+export function spectrumShape(
+  shape: readonly number[],
+  kind: 'dense' | 'conv2d' | 'stack',
+  layout: ConvKernelLayout,
+  options: Pick<LayerSpectrumOptions, 'conv' | 'operatorInputSize'> = {},
+): Pick<LayerSpectrum, 'definition' | 'rows' | 'cols' | 'matrixCount'> {
+  if (kind === 'dense') return { definition: 'dense', rows: shape[0] ?? 0, cols: shape[1] ?? 0, matrixCount: 1 };
+  if (kind === 'stack') return { definition: 'stack-pooled', rows: shape[1] ?? 0, cols: shape[2] ?? 0, matrixCount: shape[0] ?? 0 };
+  const { cOut, cIn, kh, kw } = convDims(shape, layout);
+  const conv = options.conv ?? 'ww-pooled';
+  if (conv === 'unfold') return { definition: 'unfold', rows: cOut, cols: cIn * kh * kw, matrixCount: 1 };
+  if (conv === 'operator') {
+    const n = options.operatorInputSize ?? DEFAULT_OPERATOR_INPUT_SIZE;
+    return { definition: 'operator', rows: cOut, cols: cIn, matrixCount: n * n };
+  }
+  return { definition: 'ww-pooled', rows: cOut, cols: cIn, matrixCount: kh * kw };
+}
+
 /** σ of one matrix by the Gram route, with the tail refined by Jacobi when it is near the Gram noise floor. */
 function matrixSingularValues(matrix: Float32Array | Float64Array, rows: number, cols: number, refineBelow: number, shouldCancel?: ShouldCancel): { sv: Float64Array; refined: boolean } {
   const sv = singularValues(matrix, rows, cols, shouldCancel);
