@@ -3,7 +3,7 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, FileEntry, LayerResult, SerializedError } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SerializedError } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
 
 /** An error reported by the worker (or about it), with the stable code the UI shows. */
@@ -34,6 +34,8 @@ export interface ScanProgress {
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
+  /** Conv definition, MP fit, filters (defaults: WeightWatcher's). */
+  readonly settings?: AnalysisSettings;
   readonly onProgress?: (progress: ScanProgress) => void;
   readonly onLayer?: (result: LayerResult) => void;
 }
@@ -144,7 +146,7 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
         await rawOpen(openFiles);
         needsReopen = false;
       }
-      const { signal, onProgress, onLayer } = options;
+      const { signal, onProgress, onLayer, settings } = options;
       if (signal?.aborted) return { cancelled: true };
       const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
       const cancelFlag = shared ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
@@ -159,7 +161,7 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
           fn();
         };
         const id = send(
-          { kind: 'analyze', tensors, ...(cancelFlag ? { cancelFlag } : {}) },
+          { kind: 'analyze', tensors, ...(settings ? { settings } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
           {
             onCrash: (error) => finish(() => reject(error)),
             onMessage: (m, settle) => {

@@ -4,9 +4,10 @@ import type { ModelSlice } from './slices/modelSlice';
 import type { AnalysisSlice } from './slices/analysisSlice';
 import type { SelectionSlice } from './slices/selectionSlice';
 import type { ReferenceSlice } from './slices/referenceSlice';
+import type { SettingsSlice } from './slices/settingsSlice';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {

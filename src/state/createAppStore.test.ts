@@ -32,6 +32,7 @@ const ok = (name: string): LayerResult => {
 /** A fake worker client: opens `m.safetensors`, rejects `bad.bin`, scans with controllable pacing. */
 function fakeClient(opts: { hold?: Promise<void> } = {}) {
   const calls: string[][] = [];
+  const settings: (AnalyzeOptions['settings'] | undefined)[] = [];
   const client: AnalysisClient = {
     async open(files: readonly FileEntry[]) {
       if (files[0]?.name === 'bad.bin') {
@@ -41,6 +42,7 @@ function fakeClient(opts: { hold?: Promise<void> } = {}) {
     },
     async analyze(tensors: readonly string[], options: AnalyzeOptions = {}) {
       calls.push([...tensors]);
+      settings.push(options.settings);
       for (const [i, t] of tensors.entries()) {
         if (options.signal?.aborted) return { cancelled: true };
         options.onProgress?.({ done: i, total: tensors.length, tensor: t, fraction: 0 });
@@ -52,7 +54,7 @@ function fakeClient(opts: { hold?: Promise<void> } = {}) {
     },
     dispose() {},
   };
-  return { client, calls };
+  return { client, calls, settings };
 }
 
 const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
@@ -125,5 +127,30 @@ describe('app store', () => {
     // Opening the user's own file drops the reference.
     await store.getState().openFiles([file('m.safetensors')]);
     expect(store.getState().reference.status).toBe('none');
+  });
+
+  it('new settings restart the scan of the model and of its reference with them', async () => {
+    const main = fakeClient();
+    const reference = fakeClient();
+    const store = createAppStore({
+      client: main.client,
+      referenceClient: reference.client,
+      loadSample: async () => ({ files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } }),
+      now: () => 0,
+    });
+    await store.getState().openSample('trained');
+    await settle();
+    await settle();
+    expect(main.settings[0]).toMatchObject({ conv: 'ww-pooled', mpFit: true });
+    store.getState().setSettings({ conv: 'unfold' });
+    await settle();
+    await settle();
+    expect(main.settings.at(-1)).toMatchObject({ conv: 'unfold', mpFit: true });
+    expect(reference.settings.at(-1)).toMatchObject({ conv: 'unfold' });
+    expect(main.calls.at(-1)).toEqual(['a.weight', 'b.weight']);
+    expect(store.getState().analysis.status).toBe('done');
+    const runs = main.calls.length;
+    store.getState().setSettings({ conv: 'unfold' });
+    expect(main.calls).toHaveLength(runs);
   });
 });

@@ -4,6 +4,7 @@ import { createModelSlice } from './slices/modelSlice';
 import { createAnalysisSlice } from './slices/analysisSlice';
 import { createSelectionSlice } from './slices/selectionSlice';
 import { createReferenceSlice } from './slices/referenceSlice';
+import { createSettingsSlice } from './slices/settingsSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -12,6 +13,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createAnalysisSlice(deps)(...a),
     ...createSelectionSlice(...a),
     ...createReferenceSlice(deps)(...a),
+    ...createSettingsSlice(...a),
   }));
 }
 

@@ -51,6 +51,7 @@ export const createAnalysisSlice = (deps: StoreDeps): StateCreator<AppState, [],
       try {
         const { cancelled } = await deps.client.analyze(names, {
           signal: mine.signal,
+          settings: get().settings,
           onProgress: (progress) => {
             if (controller === mine) set((s) => ({ analysis: { ...s.analysis, progress } }));
           },

@@ -11,6 +11,8 @@ export interface ReferenceSlice {
   reference: {
     status: 'none' | 'loading' | 'ready' | 'error';
     label: string | null;
+    /** The sample it was loaded from (to reload it when the settings change). */
+    sampleId: string | null;
     /** Spectra by tensor name; only tensors whose shape matches the open model's. */
     spectra: Readonly<Record<string, SpectrumResult>>;
     /** Whether the views draw it. */
@@ -21,7 +23,7 @@ export interface ReferenceSlice {
   setReferenceVisible(visible: boolean): void;
 }
 
-const none: ReferenceSlice['reference'] = { status: 'none', label: null, spectra: {}, visible: true };
+const none: ReferenceSlice['reference'] = { status: 'none', label: null, sampleId: null, spectra: {}, visible: true };
 
 export const createReferenceSlice = (deps: StoreDeps): StateCreator<AppState, [], [], ReferenceSlice> => {
   let controller: AbortController | null = null;
@@ -34,7 +36,7 @@ export const createReferenceSlice = (deps: StoreDeps): StateCreator<AppState, []
       controller = mine;
       const current = get().model.info;
       if (!current) return;
-      set((s) => ({ reference: { ...s.reference, status: 'loading', label, spectra: {} } }));
+      set((s) => ({ reference: { ...s.reference, status: 'loading', label, sampleId, spectra: {} } }));
       try {
         const { files } = await deps.loadSample(sampleId);
         const info = await deps.referenceClient.open(files);
@@ -45,6 +47,7 @@ export const createReferenceSlice = (deps: StoreDeps): StateCreator<AppState, []
         });
         await deps.referenceClient.analyze(names, {
           signal: mine.signal,
+          settings: get().settings,
           onLayer: (result) => {
             if (controller !== mine || result.status !== 'ok') return;
             set((s) => ({ reference: { ...s.reference, spectra: { ...s.reference.spectra, [result.tensor]: result.spectrum } } }));
