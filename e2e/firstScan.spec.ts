@@ -29,7 +29,20 @@ test('opens on the embedded sample and shows every layer spectrum', async ({ pag
   // Keyboard: move down the list to the conv layer and see its pooled spectrum.
   await page.locator('.layer-row[data-tensor="conv2.weight"]').click();
   await expect(page.locator('.layer-detail h2')).toHaveText('conv2.weight');
-  await expect(page.locator('.stats')).toContainText('ww-pooled');
+  await expect(page.locator('.metrics-definition')).toContainText('ww-pooled');
+  await expect(page.locator('.metrics-definition')).toContainText('λ = ½σ²');
+  await expect(page.locator('.metric-group [data-column="alpha"] dd')).toHaveText(/^\d+\.\d+$/);
+  // The ESD carries the fitted power law and MP density; the diagnostics mark the chosen xmin.
+  await expect(page.locator('.view-esd path.fit-powerlaw')).toHaveAttribute('d', /^M.+L/);
+  await expect(page.locator('.view-esd path.fit-mp')).toHaveAttribute('d', /^M.+L/);
+  await expect(page.locator('.view-fit circle.chosen')).toHaveCount(2);
+  await page.screenshot({ path: join(SHOTS, 'sample-conv2-fits.png') });
+  // Another conv definition restarts the scan and labels every number with it.
+  await page.getByTestId('conv-definition').selectOption('operator');
+  await expect(page.locator('.metrics-definition')).toContainText('operator', { timeout: 30_000 });
+  await expect(page.locator('.stats')).toContainText('256 × (32 × 16) · n = 16');
+  await page.getByTestId('conv-definition').selectOption('ww-pooled');
+  await expect(page.locator('.metrics-definition')).toContainText('ww-pooled', { timeout: 30_000 });
   await page.locator('.layer-list tbody').press('ArrowDown');
   await expect(page.locator('.layer-row.selected')).toHaveAttribute('data-tensor', 'conv2.bias');
   await page.locator('.layer-row[data-tensor="fc1.weight"]').click();

@@ -5,6 +5,7 @@ import { selectModelInfo, selectModelStatus } from '../state/selectors';
 import { LayerList } from '../views/layers/LayerList';
 import { LayerDetail } from './LayerDetail';
 import { ProgressBar } from './ProgressBar';
+import { SettingsBar } from './SettingsBar';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
@@ -117,7 +118,10 @@ export function App() {
         </div>
       </header>
       <ErrorBanner />
-      <ProgressBar />
+      <div className="toolbar">
+        <ProgressBar />
+        {info ? <SettingsBar /> : null}
+      </div>
       <main className="workspace">
         <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}</aside>
         <div className="detail">{info ? <LayerDetail /> : null}</div>

@@ -1,19 +1,12 @@
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 import { selectReferenceLabel, selectReferenceVisible, selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
-import { EsdView } from '../views/esd/EsdView';
+import { EsdView, eigenvalueLabel } from '../views/esd/EsdView';
+import { FitDiagnosticsView } from '../views/fit/FitDiagnosticsView';
+import { MetricsPanel } from '../views/metrics/MetricsPanel';
 import { notAnalysedReason } from '../model/analysable';
 import { formatNumber } from '../views/shared/chart';
 import { formatShape } from '../views/layers/format';
-import type { SpectrumResult } from '../../workers/protocol';
-
-const DEFINITION_TEXT: Record<SpectrumResult['definition'], string> = {
-  dense: 'dense: the matrix as stored',
-  'ww-pooled': 'conv, ww-pooled: singular values of every kh·kw kernel slice (c_out × c_in), pooled; unscaled',
-  'stack-pooled': 'stack: one matrix per leading index, pooled',
-  unfold: 'conv, unfold (DDP): one c_out × c_in·kh·kw matrix',
-  operator: 'conv, operator (Sedghi et al. 2019): the convolution on n×n inputs, circular padding, stride 1',
-};
 
 /** Header facts about the selected layer, and its two plots. */
 export function LayerDetail() {
@@ -55,13 +48,9 @@ export function LayerDetail() {
       {spectrum && sv ? (
         <dl className="stats">
           <div>
-            <dt>definition</dt>
-            <dd>{DEFINITION_TEXT[spectrum.definition]}</dd>
-          </div>
-          <div>
             <dt>matrices</dt>
             <dd>
-              {spectrum.matrixCount} × ({spectrum.rows} × {spectrum.cols})
+              {spectrum.matrixCount} × ({spectrum.rows} × {spectrum.cols}){spectrum.operatorInputSize ? ` · n = ${spectrum.operatorInputSize}` : ''}
             </dd>
           </div>
           <div>
@@ -75,10 +64,6 @@ export function LayerDetail() {
             </dd>
           </div>
           <div>
-            <dt title="Σσ² / σ_max², from the pooled values">stable rank</dt>
-            <dd>{sMax > 0 ? formatNumber(spectrum.frobeniusNormSq / (sMax * sMax)) : '—'}</dd>
-          </div>
-          <div>
             <dt>‖W‖_F</dt>
             <dd>{formatNumber(Math.sqrt(spectrum.frobeniusNormSq))}</dd>
           </div>
@@ -88,6 +73,7 @@ export function LayerDetail() {
           </div>
         </dl>
       ) : null}
+      {result?.status === 'ok' ? <MetricsPanel report={result.report} /> : null}
       {referenceLabel ? (
         <label className="toggle compare-toggle">
           <input type="checkbox" checked={referenceVisible} onChange={(e) => store.getState().setReferenceVisible(e.target.checked)} /> compare
@@ -110,8 +96,12 @@ export function LayerDetail() {
           <SpectrumView />
         </figure>
         <figure className="plot">
-          <figcaption>Empirical spectral density (ESD) of λ = σ²</figcaption>
+          <figcaption>ESD of {result?.status === 'ok' ? eigenvalueLabel(result.report.evalScale) : 'λ'}, with the fits</figcaption>
           <EsdView />
+        </figure>
+        <figure className="plot">
+          <figcaption>Power-law fit: D and α against xmin</figcaption>
+          <FitDiagnosticsView />
         </figure>
       </div>
     </section>

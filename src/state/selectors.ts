@@ -32,3 +32,4 @@ export const selectSelectedReferenceSpectrum = (s: AppState): SpectrumResult | n
   if (name === null || !s.reference.visible) return null;
   return s.reference.spectra[name] ?? null;
 };
+export const selectSettings = (s: AppState) => s.settings;

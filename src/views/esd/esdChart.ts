@@ -11,19 +11,27 @@ export interface EsdData {
   /** Optional reference histogram (e.g. the random init twin) drawn as an outline. */
   readonly reference?: { readonly edges: Float64Array; readonly density: Float64Array; readonly label: string } | null;
   readonly label: string;
+  /** The fitted power law over [xmin, xmax] (density per unit λ, same footing as the bars). */
+  readonly powerLaw?: { readonly x: Float64Array; readonly y: Float64Array; readonly alpha: number; readonly xmin: number } | null;
+  /** The fitted Marchenko–Pastur density and its bulk edges. */
+  readonly mp?: { readonly x: Float64Array; readonly y: Float64Array; readonly bulkMin: number; readonly bulkMax: number } | null;
 }
 
 /** The ESD on log-log axes: bars for the layer, an outline for the reference. */
 export function esdChart(root: HTMLElement): Chart<EsdData> {
-  const m = { ...DEFAULT_MARGINS, top: 26 };
+  const m = { ...DEFAULT_MARGINS, top: 42 };
   let width = 600;
   let height = 320;
   let data: EsdData | null = null;
 
-  const frame = chartFrame(root, 'chart-esd', { x: 'eigenvalue λ = σ² (log)', y: 'density (log)' }, m);
+  const frame = chartFrame(root, 'chart-esd', { x: 'eigenvalue λ (log)', y: 'density (log)' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
   const bars = plot.insert('g', '.axis-x').attr('class', 'bars');
   const refPath = plot.insert('path', '.axis-x').attr('class', 'series series-reference');
+  const mpPath = plot.insert('path', '.axis-x').attr('class', 'fit fit-mp');
+  const plPath = plot.insert('path', '.axis-x').attr('class', 'fit fit-powerlaw');
+  const markers = plot.insert('g', '.axis-x').attr('class', 'fit-markers');
+  const legend = svg.append('g').attr('class', 'legend');
   const caption = svg.append('text').attr('class', 'caption').attr('text-anchor', 'end');
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
 
@@ -37,10 +45,54 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     const ref = d.reference;
     const edges = [...d.edges, ...(ref ? ref.edges : [])];
     const dens = [...d.density, ...(ref ? ref.density : [])].filter((v) => v > 0);
+    const inRange = (c: { x: Float64Array; y: Float64Array } | null | undefined): [number, number][] =>
+      c ? Array.from(c.x, (x, i) => [x, c.y[i] as number] as [number, number]).filter(([x, y]) => x > 0 && y > 0) : [];
+    const plPoints = inRange(d.powerLaw);
+    const mpPoints = inRange(d.mp);
     const x = d3.scaleLog().domain([d3.min(edges) ?? 1e-6, d3.max(edges) ?? 1]).range([0, w]);
     const yMax = d3.max(dens) ?? 1;
     const yMin = Math.max(d3.min(dens) ?? yMax / 1e3, yMax * 1e-8);
-    const y = d3.scaleLog().domain([yMin / 2, yMax * 1.5]).range([h, 0]);
+    const y = d3.scaleLog().domain([yMin / 2, yMax * 1.5]).range([h, 0]).clamp(true);
+    const [xLo, xHi] = x.domain() as [number, number];
+    const visible = (points: [number, number][]) => points.filter(([px]) => px >= xLo && px <= xHi).map(([px, py]) => [x(px), y(py)] as [number, number]);
+    const line = d3.line();
+    plPath.attr('d', plPoints.length > 1 ? (line(visible(plPoints)) ?? '') : '');
+    mpPath.attr('d', mpPoints.length > 1 ? (line(visible(mpPoints)) ?? '') : '');
+    const marks: { at: number; cls: string; text: string }[] = [];
+    if (d.powerLaw) marks.push({ at: d.powerLaw.xmin, cls: 'marker-xmin', text: 'xmin' });
+    if (d.mp) marks.push({ at: d.mp.bulkMax, cls: 'marker-bulk', text: 'bulk+' });
+    if (d.mp && d.mp.bulkMin > 0) marks.push({ at: d.mp.bulkMin, cls: 'marker-bulk', text: 'bulk−' });
+    const shown = marks.filter((mk) => mk.at >= xLo && mk.at <= xHi);
+    markers
+      .selectAll<SVGGElement, (typeof shown)[number]>('g')
+      .data(shown)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line');
+        g.append('text');
+        return g;
+      })
+      .attr('class', (mk) => mk.cls)
+      .attr('transform', (mk) => `translate(${x(mk.at)},0)`)
+      .call((g) => g.select('line').attr('y1', 0).attr('y2', h))
+      .call((g) => g.select('text').attr('y', 10).attr('x', 3).text((mk) => mk.text));
+    const entries = [
+      ...(d.powerLaw ? [{ cls: 'fit-powerlaw', text: `power law α = ${formatNumber(d.powerLaw.alpha)}` }] : []),
+      ...(d.mp ? [{ cls: 'fit-mp', text: 'Marchenko–Pastur fit' }] : []),
+    ];
+    legend
+      .attr('transform', `translate(${m.left},${m.top - 10})`)
+      .selectAll<SVGGElement, (typeof entries)[number]>('g')
+      .data(entries)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line').attr('x1', 0).attr('x2', 18);
+        g.append('text').attr('x', 24).attr('dy', '0.32em');
+        return g;
+      })
+      .attr('transform', (_e, i) => `translate(${i * 150},0)`)
+      .call((g) => g.select('line').attr('class', (e) => `fit ${e.cls}`))
+      .call((g) => g.select('text').text((e) => e.text));
     const ticks = Math.max(2, Math.round(h / 45));
     xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 90))).tickFormat(logTickFormat(x, Math.max(2, Math.round(w / 90)))));
     yAxis.call(d3.axisLeft(y).ticks(ticks).tickFormat(logTickFormat(y, ticks)));
@@ -76,7 +128,7 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     const total = d3.sum(d.counts);
     caption
       .attr('x', width - m.right)
-      .attr('y', m.top - 6)
+      .attr('y', m.top - 28)
       .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ' · dashed: reference' : ''}`);
     svg.attr('aria-label', `Empirical spectral density of ${d.label}, log-log, ${total} eigenvalues`);
   }

@@ -21,7 +21,16 @@ function statusOf(t: TensorInfo, result: LayerResult | undefined): { text: strin
   return { text: 'failed', cls: 'bad', title: `${result.error.code}: ${result.error.message}` };
 }
 
-/** The layer list: every tensor with its shape, parameter count, kind and σ_max once analysed. */
+/** The power-law α of an analysed layer, with WeightWatcher's warning as its class. */
+function alphaOf(result: LayerResult | undefined): { text: string; cls: string; title: string } {
+  if (result?.status !== 'ok') return { text: '', cls: '', title: '' };
+  const { alpha, warning } = result.report.columns;
+  if (typeof alpha !== 'number' || alpha < 0) return { text: '—', cls: '', title: 'power-law fit failed' };
+  const w = typeof warning === 'string' ? warning : '';
+  return { text: alpha.toFixed(2), cls: w ? `alpha-${w}` : '', title: `α = ${alpha}${w ? ` (${w})` : ''}${result.report.wwSkipped ? `; WeightWatcher skips this layer: ${result.report.wwSkipped}` : ''}` };
+}
+
+/** The layer list: every tensor with its shape, parameter count, kind, σ_max and α once analysed. */
 export function LayerList() {
   const info = useAppStore(selectModelInfo);
   const results = useAppStore(selectResults);
@@ -56,11 +65,13 @@ export function LayerList() {
           <th scope="col" className="num">params</th>
           <th scope="col">kind</th>
           <th scope="col" className="num" title="largest singular value">σ_max</th>
+          <th scope="col" className="num" title="power-law exponent of the ESD tail (WeightWatcher alpha)">α</th>
         </tr>
       </thead>
       <tbody tabIndex={0} onKeyDown={onKeyDown} aria-label="Layer rows: arrow keys or j/k to move">
         {info.tensors.map((t) => {
           const status = statusOf(t, results[t.name]);
+          const alpha = alphaOf(results[t.name]);
           const isSelected = t.name === selected;
           return (
             <tr
@@ -84,6 +95,9 @@ export function LayerList() {
               </td>
               <td className={`num status ${status.cls}`} title={status.title}>
                 {status.text}
+              </td>
+              <td className={`num alpha ${alpha.cls}`} title={alpha.title || undefined} data-column="alpha">
+                {alpha.text}
               </td>
             </tr>
           );

@@ -1,0 +1,52 @@
+import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
+import type { ConvDefinition } from '../analysis/spectra/layerSpectrum';
+import { selectSettings } from '../state/selectors';
+import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
+
+const CONV_TEXT: Record<ConvDefinition, string> = {
+  'ww-pooled': 'ww-pooled (WeightWatcher)',
+  unfold: 'unfold (DeepDataProfiler)',
+  operator: 'operator (Sedghi et al.)',
+};
+
+const CONV_TITLE: Record<ConvDefinition, string> = {
+  'ww-pooled': 'Singular values of every kh·kw kernel slice (c_out × c_in), pooled; λ = ½σ² as WeightWatcher 0.7.5.5',
+  unfold: 'One c_out × c_in·kh·kw matrix per kernel, as DeepDataProfiler',
+  operator: 'Exact singular values of the convolution on n×n inputs with circular padding and stride 1 (Sedghi, Gupta & Long 2019)',
+};
+
+/** How layers are computed: the conv definition, its input size, and the Marchenko–Pastur fit. */
+export function SettingsBar() {
+  const settings = useAppStore(selectSettings);
+  const store = useAppStoreApi();
+  const conv = settings.conv ?? 'ww-pooled';
+  return (
+    <div className="settings-bar" role="group" aria-label="Analysis settings">
+      <label title={CONV_TITLE[conv]}>
+        conv definition{' '}
+        <select value={conv} onChange={(e) => store.getState().setSettings({ conv: e.target.value as ConvDefinition })} data-testid="conv-definition">
+          {CONV_DEFINITIONS.map((d) => (
+            <option key={d} value={d}>
+              {CONV_TEXT[d]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {conv === 'operator' ? (
+        <label title="Input height and width n (circular padding, stride 1): exact only for that case">
+          n ={' '}
+          <select value={settings.operatorInputSize ?? 16} onChange={(e) => store.getState().setSettings({ operatorInputSize: Number(e.target.value) })}>
+            {[8, 16, 32].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <label className="toggle" title="WeightWatcher's mp_fit: fit the Marchenko–Pastur law to the ESD bulk">
+        <input type="checkbox" checked={settings.mpFit ?? false} onChange={(e) => store.getState().setSettings({ mpFit: e.target.checked })} /> MP fit
+      </label>
+    </div>
+  );
+}
