@@ -82,7 +82,7 @@ export function MetricsPanel({ report }: { report: LayerReport }) {
               {present.map((m) => (
                 <div key={m.column} data-column={m.column}>
                   <dt title={`${m.title}. Column: ${m.column}`}>{m.label}</dt>
-                  <dd>{show(c[m.column])}</dd>
+                  <dd data-value={String(c[m.column])}>{show(c[m.column])}</dd>
                 </div>
               ))}
             </dl>

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import { waitForScan } from './helpers';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** The CLI's JSON for the sample, every layer included (WW's min_evals filter off), with the MP fit as the app runs it. */
+function cliLayers(): Record<string, Record<string, number | string>> {
+  const out = execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors'), '--json', '--mp-fit', '--min-evals', '0'], {
+    encoding: 'utf8',
+  });
+  const doc = JSON.parse(out) as { layers: Record<string, number | string>[] };
+  return Object.fromEntries(doc.layers.map((l) => [String(l.name), l]));
+}
+
+test('the app and `npm run analyze` print identical numbers for every layer of the sample', async ({ page }) => {
+  const cli = cliLayers();
+  expect(Object.keys(cli)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
+  await page.goto('/');
+  await waitForScan(page);
+  let compared = 0;
+  const mismatches: string[] = [];
+  for (const [name, record] of Object.entries(cli)) {
+    await page.locator(`.layer-row[data-tensor="${name}"]`).click();
+    await expect(page.locator('.layer-detail h2')).toHaveText(name);
+    await expect(page.locator('.metrics-definition')).toContainText(String(record.definition));
+    const shown = await page.locator('.metric-group [data-column]').evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('data-column') ?? '', el.querySelector('dd')?.getAttribute('data-value') ?? '']),
+    );
+    expect(shown.length).toBeGreaterThan(15);
+    for (const [column, value] of shown) {
+      if (value !== String(record[column as string])) mismatches.push(`${name} ${column}: app ${value}, CLI ${String(record[column as string])}`);
+      compared++;
+    }
+  }
+  expect(mismatches).toEqual([]);
+  expect(compared).toBeGreaterThan(80);
+});
