@@ -18,6 +18,8 @@ export interface AnalyzeArgs {
   readonly minEvals?: number;
   readonly maxEvals?: number;
   readonly maxN?: number;
+  /** Linear algebra: the WASM SIMD kernels (default) or plain TypeScript. */
+  readonly linalg: 'wasm' | 'typescript';
 }
 
 export const USAGE = `Usage: npm run analyze -- <model files or folders…> [options]
@@ -35,6 +37,7 @@ Options:
   --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
   --max-evals <n>     skip layers with more eigenvalues (WW max_evals)
   --max-n <n>         skip layers with N larger than this (WW max_N)
+  --linalg <name>     wasm (default: the SIMD kernels) or typescript (same numbers, slower)
   -h, --help          this text`;
 
 /** A command line the CLI cannot run; the message says why. */
@@ -70,6 +73,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         'min-evals': { type: 'string' },
         'max-evals': { type: 'string' },
         'max-n': { type: 'string' },
+        linalg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -81,6 +85,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   if (values.json && values.csv) throw new UsageError('Choose one of --json and --csv.');
   const conv = values.conv ?? 'ww-pooled';
   if (!(CONV_DEFINITIONS as readonly string[]).includes(conv)) throw new UsageError(`--conv must be one of ${CONV_DEFINITIONS.join(', ')}; got "${conv}".`);
+  const linalg = values.linalg ?? 'wasm';
+  if (linalg !== 'wasm' && linalg !== 'typescript') throw new UsageError(`--linalg must be wasm or typescript; got "${linalg}".`);
   if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
   return {
     files: positionals,
@@ -92,5 +98,6 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     minEvals: count('min-evals', values['min-evals']),
     maxEvals: count('max-evals', values['max-evals']),
     maxN: count('max-n', values['max-n']),
+    linalg,
   };
 }

@@ -28,6 +28,15 @@ describe('artificial-mri analyze', () => {
     expect(all.layers.map((l) => l.name)).toContain('fc2.weight');
   });
 
+  it('prints identical numbers with the WASM kernels and with plain TypeScript', async () => {
+    const wasm = JSON.parse((await run(SAMPLE, '--json', '--mp-fit')).out) as { linalg: string; layers: unknown[] };
+    const ts = JSON.parse((await run(SAMPLE, '--json', '--mp-fit', '--linalg', 'typescript')).out) as { linalg: string; layers: unknown[] };
+    expect(wasm.linalg).toBe('wasm-simd128 f64');
+    expect(ts.linalg).toBe('typescript f64');
+    expect(ts.layers).toEqual(wasm.layers);
+    expect((await run(SAMPLE, '--linalg', 'gpu')).code).toBe(2);
+  });
+
   it('matches WeightWatcher on a real model (openWakeWord hello_deepa, with --mp-fit)', async () => {
     if (!haveReferenceFixtures()) return;
     const reference = readReference<{ layers: Record<string, number | string>[] }>('ww_oww_hello_deepa_mpfit.json');

@@ -13,6 +13,7 @@ import { USAGE, UsageError, parseAnalyzeArgs } from './args';
 import { scanModel } from './scanModel';
 import { toCsv, toTable } from './formatRecords';
 import { openFiles } from './nodeFiles';
+import { cliLinalg } from './linalg';
 
 /** The columns of the terminal table (the CSV and JSON have all of them). */
 const TABLE_COLUMNS = ['name', 'shape', 'layer_type', 'N', 'M', 'rf', 'num_evals', 'alpha', 'xmin', 'D', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'log_norm', 'num_spikes', 'sigma_mp', 'mp_softrank', 'warning', 'status', 'error'];
@@ -44,7 +45,8 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
         ...(args.maxN !== undefined ? { maxN: args.maxN } : {}),
       },
     };
-    const scan = await scanModel(model, settings, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
+    const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
+    const scan = await scanModel(model, settings, linalg, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
     io.err('\r'.padEnd(61) + '\r');
     if (args.output === 'json') io.out(`${JSON.stringify({ model: { ...toModelInfo(model), tensors: undefined }, ...scan }, null, 1)}\n`);
     else if (args.output === 'csv') io.out(toCsv(scan.layers));

@@ -4,6 +4,7 @@ import { wwGeometry } from '../src/analysis/metrics/wwEigenvalues';
 import { spectrumShape } from '../src/analysis/spectra/layerSpectrum';
 import { notAnalysedReason } from '../src/model/analysable';
 import type { Model, TensorRef } from '../src/model/types';
+import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import type { AnalysisSettings, LayerResult } from '../workers/protocol';
 import { scanTensor } from '../workers/scanTensor';
 import type { LayerRecord } from './formatRecords';
@@ -14,6 +15,8 @@ export interface ScanOutput {
   readonly layers: LayerRecord[];
   readonly skipped: { name: string; reason: string }[];
   readonly notes: string[];
+  /** The linear-algebra backend that computed the σ. */
+  readonly linalg: string;
 }
 
 /** The record of one scanned tensor: name and shape, then WeightWatcher's columns, then ours. */
@@ -40,6 +43,7 @@ function filteredOut(ref: TensorRef, settings: AnalysisSettings): string | null 
 export async function scanModel(
   model: Model,
   settings: AnalysisSettings,
+  linalg: LinalgBackend,
   onProgress: (done: number, total: number, name: string) => void = () => {},
 ): Promise<ScanOutput> {
   const skipped: { name: string; reason: string }[] = [];
@@ -52,12 +56,12 @@ export async function scanModel(
   const layers: LayerRecord[] = [];
   for (const [i, ref] of todo.entries()) {
     onProgress(i, todo.length, ref.name);
-    layers.push(layerRecord(ref, await scanTensor(ref, { settings })));
+    layers.push(layerRecord(ref, await scanTensor(ref, { settings, linalg })));
   }
   const filtered = skipped.filter((s) => /min_evals|max_evals|max_N/.test(s.reason));
   const notes = [
     ...(filtered.length ? [`${filtered.length} layers left out by WeightWatcher's filters: ${filtered.map((s) => `${s.name} (${s.reason})`).join(', ')}`] : []),
     ...(skipped.length > filtered.length ? [`${skipped.length - filtered.length} tensors have no matrix to analyse (1-D, non-float, depthwise)`] : []),
   ];
-  return { settings, layers, skipped, notes };
+  return { settings, layers, skipped, notes, linalg: linalg.name };
 }

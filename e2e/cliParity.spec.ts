@@ -14,26 +14,32 @@ function cliLayers(): Record<string, Record<string, number | string>> {
   return Object.fromEntries(doc.layers.map((l) => [String(l.name), l]));
 }
 
-test('the app and `npm run analyze` print identical numbers for every layer of the sample', async ({ page }) => {
-  const cli = cliLayers();
-  expect(Object.keys(cli)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
-  await page.goto('/');
-  await waitForScan(page);
-  let compared = 0;
-  const mismatches: string[] = [];
-  for (const [name, record] of Object.entries(cli)) {
-    await page.locator(`.layer-row[data-tensor="${name}"]`).click();
-    await expect(page.locator('.layer-detail h2')).toHaveText(name);
-    await expect(page.locator('.metrics-definition')).toContainText(String(record.definition));
-    const shown = await page.locator('.metric-group [data-column]').evaluateAll((els) =>
-      els.map((el) => [el.getAttribute('data-column') ?? '', el.querySelector('dd')?.getAttribute('data-value') ?? '']),
-    );
-    expect(shown.length).toBeGreaterThan(15);
-    for (const [column, value] of shown) {
-      if (value !== String(record[column as string])) mismatches.push(`${name} ${column}: app ${value}, CLI ${String(record[column as string])}`);
-      compared++;
+for (const [route, url, linalg] of [
+  ['WASM SIMD', '/', 'wasm-simd128 f64'],
+  ['plain TypeScript', '/?linalg=ts', 'typescript f64'],
+] as const) {
+  test(`the app (${route}) and \`npm run analyze\` print identical numbers for every layer of the sample`, async ({ page }) => {
+    const cli = cliLayers();
+    expect(Object.keys(cli)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
+    await page.goto(url);
+    await waitForScan(page);
+    await expect(page.locator('[data-linalg]')).toHaveAttribute('data-linalg', linalg);
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const [name, record] of Object.entries(cli)) {
+      await page.locator(`.layer-row[data-tensor="${name}"]`).click();
+      await expect(page.locator('.layer-detail h2')).toHaveText(name);
+      await expect(page.locator('.metrics-definition')).toContainText(String(record.definition));
+      const shown = await page.locator('.metric-group [data-column]').evaluateAll((els) =>
+        els.map((el) => [el.getAttribute('data-column') ?? '', el.querySelector('dd')?.getAttribute('data-value') ?? '']),
+      );
+      expect(shown.length).toBeGreaterThan(15);
+      for (const [column, value] of shown) {
+        if (value !== String(record[column as string])) mismatches.push(`${name} ${column}: app ${value}, CLI ${String(record[column as string])}`);
+        compared++;
+      }
     }
-  }
-  expect(mismatches).toEqual([]);
-  expect(compared).toBeGreaterThan(80);
-});
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(80);
+  });
+}

@@ -4,13 +4,14 @@ import { App } from './app/App';
 import { StoreProvider } from './views/shared/storeContext';
 import { createAppStore } from './state/createAppStore';
 import { createAnalysisClient } from './compute/analysisClient';
+import { createDefaultAnalysisPool } from './compute/analysisPool';
 import { loadSample } from './app/samples';
 import './app/app.css';
 
 const DEFAULT_SAMPLE = 'stroke-cnn';
 
 const store = createAppStore({
-  client: createAnalysisClient(),
+  client: createDefaultAnalysisPool(),
   referenceClient: createAnalysisClient(),
   loadSample,
   now: () => performance.now(),
@@ -25,5 +26,8 @@ createRoot(root).render(
   </StrictMode>,
 );
 
-const requested = new URLSearchParams(location.search).get('sample');
+const params = new URLSearchParams(location.search);
+// `?linalg=ts` runs the plain-TypeScript float64 route instead of the WASM SIMD kernels (for comparisons).
+if (params.get('linalg') === 'ts') store.getState().setSettings({ linalg: 'typescript' });
+const requested = params.get('sample');
 void store.getState().openSample(requested ?? DEFAULT_SAMPLE);

@@ -9,6 +9,7 @@ import { AnalysisCancelled } from '../src/analysis/cancel';
 import type { AnalysisRequest, AnalysisResponse } from './protocol';
 import { isAnalysisRequest } from './protocol';
 import { scanTensor } from './scanTensor';
+import { workerLinalg } from './linalg';
 import { toSerializedError } from './serializeError';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -55,6 +56,7 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
         },
         now: () => performance.now(),
         settings,
+        linalg: await workerLinalg(settings?.linalg === 'typescript'),
       });
       const transfer = result.status === 'ok' ? [result.spectrum.singularValues.buffer as ArrayBuffer] : [];
       post({ id, kind: 'layer', result }, transfer);

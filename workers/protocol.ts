@@ -19,6 +19,8 @@ export interface AnalysisSettings {
   readonly operatorInputSize?: number;
   readonly mpFit?: boolean;
   readonly filters?: Partial<WwLayerFilters>;
+  /** Force the plain-TypeScript linear algebra (default: WASM SIMD where available). */
+  readonly linalg?: 'auto' | 'typescript';
 }
 
 /** An input file as posted to the worker (a `File` is a `Blob`; posting it copies no bytes). */

@@ -5,6 +5,7 @@
 import type { TensorRef } from '../src/model/types';
 import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import { layerReport } from '../src/analysis/metrics/layerReport';
+import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import { convDims } from '../src/analysis/spectra/convKernel';
 import type { ShouldCancel } from '../src/analysis/cancel';
 import { valueStats } from '../src/analysis/linalg/valueStats';
@@ -22,6 +23,8 @@ export async function scanTensor(
     onFraction?: (fraction: number) => void;
     now?: () => number;
     settings?: AnalysisSettings;
+    /** Where the Gram and eigen-solve run (default: plain TypeScript). */
+    linalg?: LinalgBackend;
   },
 ): Promise<LayerResult> {
   const now = opts.now ?? (() => Date.now());
@@ -41,6 +44,7 @@ export async function scanTensor(
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),
       conv: opts.settings?.conv,
       operatorInputSize: opts.settings?.operatorInputSize,
+      ...(opts.linalg ? { linalg: opts.linalg } : {}),
     });
     const layout = ref.layout ?? 'OIHW';
     const dims = ref.kind === 'conv2d' ? convDims(ref.shape, layout) : null;

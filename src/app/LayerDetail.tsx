@@ -69,7 +69,12 @@ export function LayerDetail() {
           </div>
           <div>
             <dt>time</dt>
-            <dd title={result?.status === 'ok' ? `of which reading the bytes: ${result.readMs.toFixed(0)} ms` : undefined}>{result?.status === 'ok' ? `${result.ms.toFixed(0)} ms` : ''}</dd>
+            <dd
+              title={result?.status === 'ok' ? `of which reading the bytes: ${result.readMs.toFixed(0)} ms; computed by ${spectrum.linalg ?? 'typescript f64'}` : undefined}
+              data-linalg={spectrum.linalg}
+            >
+              {result?.status === 'ok' ? `${result.ms.toFixed(0)} ms` : ''}
+            </dd>
           </div>
         </dl>
       ) : null}

@@ -7,7 +7,8 @@
  * (squaring loses everything under ≈ √ε·σ_max; see /work/shared/COMPUTE.md, "Why float64 matters").
  */
 import type { ShouldCancel } from '../cancel';
-import { gramOfSmallerSide } from './gram';
+import type { LinalgBackend } from './linalgBackend';
+import { TYPESCRIPT_LINALG } from './linalgBackend';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
 import { valueStats } from './valueStats';
 
@@ -22,6 +23,7 @@ const SAFE_MIN = 2 ** -490;
  * @param rows Number of rows of A.
  * @param cols Number of columns of A.
  * @param shouldCancel Polled every few milliseconds of work; throws `AnalysisCancelled` when it returns true.
+ * @param linalg Where the Gram and eigen-solve run (default: plain TypeScript, float64).
  * @returns σ, descending, non-negative, float64, length min(rows, cols) (empty for a 0-size matrix).
  *   Computed as √max(λ, 0): eigenvalues rounded below zero give σ = 0.
  * @throws RangeError if `data.length !== rows * cols`, or if A holds NaN or ±Inf (the message gives the counts).
@@ -31,6 +33,7 @@ export function singularValues(
   rows: number,
   cols: number,
   shouldCancel?: ShouldCancel,
+  linalg: LinalgBackend = TYPESCRIPT_LINALG,
 ): Float64Array {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new RangeError(`singularValues: bad shape ${rows}×${cols}`);
@@ -58,8 +61,8 @@ export function singularValues(
 
   if (m === 1) return new Float64Array([unscale * euclideanNorm(matrix)]);
 
-  const { gram, n } = gramOfSmallerSide(matrix, rows, cols, shouldCancel);
-  const eigenvaluesAsc = symmetricEigenvalues(gram, n, { shouldCancel });
+  const { gram, n } = linalg.gram(matrix, rows, cols, shouldCancel);
+  const eigenvaluesAsc = linalg.symmetricEigenvalues ? linalg.symmetricEigenvalues(gram, n, shouldCancel) : symmetricEigenvalues(gram, n, { shouldCancel });
   const sigmaDesc = new Float64Array(n);
   for (let i = 0; i < n; i++) sigmaDesc[i] = unscale * Math.sqrt(Math.max(eigenvaluesAsc[n - 1 - i] as number, 0));
   return sigmaDesc;

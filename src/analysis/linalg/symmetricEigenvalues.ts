@@ -27,7 +27,7 @@ export interface SymmetricEigenvaluesOptions {
 }
 
 /**
- * All eigenvalues of a symmetric n×n matrix.
+ * All eigenvalues of a symmetric n×n matrix: `tridiagonalize`, then `tridiagonalEigenvalues`.
  *
  * @param matrix n×n row-major float64. Only the lower triangle (j ≤ i) is read, and **it is
  *   overwritten** (used as workspace): pass a copy if you still need the matrix.
@@ -37,15 +37,62 @@ export interface SymmetricEigenvaluesOptions {
  * @throws Error if the QL iteration does not converge within the iteration cap.
  */
 export function symmetricEigenvalues(matrix: Float64Array, n: number, options: SymmetricEigenvaluesOptions = {}): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`symmetricEigenvalues: bad order ${n}`);
+  const { diagonal, subDiagonal } = tridiagonalize(matrix, n, options.shouldCancel);
+  return tridiagonalEigenvalues(diagonal, subDiagonal, options.maxIterationsPerValue);
+}
+
+/** A symmetric tridiagonal matrix T by its two distinct diagonals. */
+export interface SymmetricTridiagonal {
+  /** T[i, i], length n. */
+  readonly diagonal: Float64Array;
+  /** T[i + 1, i] = T[i, i + 1], length max(n − 1, 0). */
+  readonly subDiagonal: Float64Array;
+}
+
+/**
+ * Householder reduction of a symmetric matrix to a tridiagonal T = QᵀAQ with the same eigenvalues
+ * (values only: Q is not formed). Cost ≈ (4/3)·n³ flops.
+ *
+ * @param matrix n×n row-major float64. Only the lower triangle (j ≤ i) is read, and **it is
+ *   overwritten** (used as workspace).
+ * @param shouldCancel Polled once per Householder step; throws `AnalysisCancelled` when it returns true.
+ * @throws RangeError if `matrix.length !== n * n`.
+ */
+export function tridiagonalize(matrix: Float64Array, n: number, shouldCancel?: ShouldCancel): SymmetricTridiagonal {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`tridiagonalize: bad order ${n}`);
   if (matrix.length !== n * n) {
-    throw new RangeError(`symmetricEigenvalues: matrix has ${matrix.length} values, order ${n} needs ${n * n}`);
+    throw new RangeError(`tridiagonalize: matrix has ${matrix.length} values, order ${n} needs ${n * n}`);
   }
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n);
-  tridiagonalize(matrix, n, diagonal, offDiagonal, options.shouldCancel);
-  tridiagonalQl(diagonal, offDiagonal, options.maxIterationsPerValue ?? DEFAULT_MAX_ITERATIONS);
-  return diagonal.sort();
+  reduceLowerTriangle(matrix, n, diagonal, offDiagonal, shouldCancel);
+  return { diagonal, subDiagonal: offDiagonal.slice(1) };
+}
+
+/**
+ * Eigenvalues of a symmetric tridiagonal matrix by implicit QL (see `tridiagonalQl`). O(n²) flops
+ * (a few per eigenvalue per sweep). Inputs are not modified.
+ *
+ * @param diagonal T[i, i], length n.
+ * @param subDiagonal T[i + 1, i], length n − 1 (or 0 when n = 0).
+ * @param maxIterationsPerValue QL iterations allowed per eigenvalue (default 60).
+ * @returns The n eigenvalues, ascending, float64.
+ * @throws RangeError on mismatched lengths; Error if the QL iteration does not converge within the cap.
+ */
+export function tridiagonalEigenvalues(
+  diagonal: Float64Array,
+  subDiagonal: Float64Array,
+  maxIterationsPerValue = DEFAULT_MAX_ITERATIONS,
+): Float64Array {
+  const n = diagonal.length;
+  if (subDiagonal.length !== Math.max(n - 1, 0)) {
+    throw new RangeError(`tridiagonalEigenvalues: ${n} diagonal values need ${Math.max(n - 1, 0)} sub-diagonal values, got ${subDiagonal.length}`);
+  }
+  const d = diagonal.slice();
+  const e = new Float64Array(n); // e[i] couples i and i + 1; e[n − 1] = 0
+  e.set(subDiagonal);
+  tridiagonalQl(d, e, maxIterationsPerValue);
+  return d.sort();
 }
 
 /**
@@ -58,7 +105,7 @@ export function symmetricEigenvalues(matrix: Float64Array, n: number, options: S
  * product S'u' of step i−1 share one pass: row i−1 is updated first (it defines u'), then every other
  * row is updated and immediately multiplied by u'.
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, shouldCancel: ShouldCancel | undefined): void {
+function reduceLowerTriangle(a: Float64Array, n: number, d: Float64Array, e: Float64Array, shouldCancel: ShouldCancel | undefined): void {
   if (n === 0) return;
   let u = new Float64Array(n);
   let p = new Float64Array(n);
@@ -187,18 +234,14 @@ function updateRowTimesVector(
 }
 
 /**
- * Implicit QL on the symmetric tridiagonal (d, e) with e[i] = T[i, i−1]; on return d holds the
- * eigenvalues (unordered). Each sweep chases a bulge from the bottom of the unreduced block [l, m] up to
- * l with Givens rotations, using the shift from the leading 2×2 block (Wilkinson's choice, which
- * makes convergence cubic in practice). An off-diagonal is negligible when
+ * Implicit QL on the symmetric tridiagonal (d, e) with e[i] = T[i + 1, i] (e[n − 1] = 0, workspace); on
+ * return d holds the eigenvalues (unordered). Each sweep chases a bulge from the bottom of the unreduced
+ * block [l, m] up to l with Givens rotations, using the shift from the leading 2×2 block (Wilkinson's
+ * choice, which makes convergence cubic in practice). An off-diagonal is negligible when
  * |e| ≤ u·(|d_m| + |d_{m+1}|) (u = unit roundoff), which keeps small eigenvalues relatively accurate.
  */
 function tridiagonalQl(d: Float64Array, e: Float64Array, maxIterationsPerValue: number): void {
   const n = d.length;
-  // Re-index so that e[i] couples i and i+1.
-  for (let i = 1; i < n; i++) e[i - 1] = e[i] as number;
-  if (n > 0) e[n - 1] = 0;
-
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (;;) {

@@ -9,6 +9,8 @@ import type { ShouldCancel } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import { singularValues } from '../linalg/singularValues';
 import { refineSmallSingularValues } from '../linalg/jacobiSingularValues';
+import type { LinalgBackend } from '../linalg/linalgBackend';
+import { TYPESCRIPT_LINALG } from '../linalg/linalgBackend';
 import type { ConvKernelLayout, TensorKindName } from './tensorMatrices';
 import { tensorMatrices } from './tensorMatrices';
 import { convDims, toOihw } from './convKernel';
@@ -41,6 +43,8 @@ export interface LayerSpectrum {
   readonly matrixSingularValues?: readonly Float64Array[];
   /** How many matrices had their smallest σ recomputed by Jacobi (see `refineBelow`). */
   readonly refinedMatrices?: number;
+  /** Which linear-algebra backend computed the σ (e.g. `wasm-simd128 f64`). */
+  readonly linalg?: string;
   /** Σ w² over the tensor's values, accumulated in float64 (equals Σσ² up to rounding). */
   readonly frobeniusNormSq: number;
 }
@@ -61,6 +65,8 @@ export interface LayerSpectrumOptions {
    * Default 1e-6; 0 never refines.
    */
   readonly refineBelow?: number;
+  /** Where the Gram and eigen-solve run (default: plain TypeScript, float64). */
+  readonly linalg?: LinalgBackend;
 }
 
 /**
@@ -86,8 +92,15 @@ export function spectrumShape(
 }
 
 /** σ of one matrix by the Gram route, with the tail refined by Jacobi when it is near the Gram noise floor. */
-function matrixSingularValues(matrix: Float32Array | Float64Array, rows: number, cols: number, refineBelow: number, shouldCancel?: ShouldCancel): { sv: Float64Array; refined: boolean } {
-  const sv = singularValues(matrix, rows, cols, shouldCancel);
+function matrixSingularValues(
+  matrix: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  refineBelow: number,
+  shouldCancel: ShouldCancel | undefined,
+  linalg: LinalgBackend,
+): { sv: Float64Array; refined: boolean } {
+  const sv = singularValues(matrix, rows, cols, shouldCancel, linalg);
   const max = sv[0] ?? 0;
   const min = sv[sv.length - 1] ?? 0;
   if (sv.length > 1 && max > 0 && min < refineBelow * max) return { sv: refineSmallSingularValues(matrix, rows, cols, sv, shouldCancel), refined: true };
@@ -119,9 +132,9 @@ function convWholeKernelSpectrum(
   if (conv === 'unfold') {
     throwIfCancelled(options.shouldCancel);
     const cols = dims.cIn * dims.kh * dims.kw;
-    const { sv, refined } = matrixSingularValues(kernel, dims.cOut, cols, options.refineBelow ?? 1e-6, options.shouldCancel);
+    const { sv, refined } = matrixSingularValues(kernel, dims.cOut, cols, options.refineBelow ?? 1e-6, options.shouldCancel, options.linalg ?? TYPESCRIPT_LINALG);
     options.onMatrixDone?.(1, 1);
-    return { definition: 'unfold', rows: dims.cOut, cols, matrixCount: 1, singularValues: sv, matrixSingularValues: [sv], refinedMatrices: refined ? 1 : 0, frobeniusNormSq };
+    return { definition: 'unfold', rows: dims.cOut, cols, matrixCount: 1, singularValues: sv, matrixSingularValues: [sv], refinedMatrices: refined ? 1 : 0, linalg: (options.linalg ?? TYPESCRIPT_LINALG).name, frobeniusNormSq };
   }
   const n = options.operatorInputSize ?? DEFAULT_OPERATOR_INPUT_SIZE;
   const sv = convOperatorSingularValues(toOihw(kernel, dims, 'OIHW'), dims, n, options.shouldCancel, options.onMatrixDone);
@@ -152,11 +165,12 @@ export function computeLayerSpectrum(
   const { rows, cols, count } = matrices;
   const perMatrix = Math.min(rows, cols);
   const refineBelow = options.refineBelow ?? 1e-6;
+  const linalg = options.linalg ?? TYPESCRIPT_LINALG;
   const each: Float64Array[] = [];
   let refinedMatrices = 0;
   for (let k = 0; k < count; k++) {
     throwIfCancelled(shouldCancel);
-    const { sv, refined } = matrixSingularValues(matrices.matrix(k), rows, cols, refineBelow, shouldCancel);
+    const { sv, refined } = matrixSingularValues(matrices.matrix(k), rows, cols, refineBelow, shouldCancel, linalg);
     each.push(sv);
     if (refined) refinedMatrices++;
     onMatrixDone?.(k + 1, count);
@@ -170,5 +184,5 @@ export function computeLayerSpectrum(
   }
 
   const definition: SpectrumDefinition = kind === 'dense' ? 'dense' : kind === 'stack' ? 'stack-pooled' : 'ww-pooled';
-  return { definition, rows, cols, matrixCount: count, singularValues: pooled, matrixSingularValues: each, refinedMatrices, frobeniusNormSq: sumOfSquares(values) };
+  return { definition, rows, cols, matrixCount: count, singularValues: pooled, matrixSingularValues: each, refinedMatrices, linalg: linalg.name, frobeniusNormSq: sumOfSquares(values) };
 }
