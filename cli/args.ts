@@ -18,6 +18,7 @@ export interface AnalyzeArgs {
   readonly minEvals?: number;
   readonly maxEvals?: number;
   readonly maxN?: number;
+  readonly exactTail: 'auto' | 'always' | 'off';
   /** Linear algebra: the WASM SIMD kernels (default) or plain TypeScript. */
   readonly linalg: 'wasm' | 'typescript';
 }
@@ -37,6 +38,7 @@ Options:
   --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
   --max-evals <n>     skip layers with more eigenvalues (WW max_evals)
   --max-n <n>         skip layers with N larger than this (WW max_N)
+  --exact-tail <m>    auto (default: Jacobi for tails near the Gram noise floor), always, off
   --linalg <name>     wasm (default: the SIMD kernels) or typescript (same numbers, slower)
   -h, --help          this text`;
 
@@ -74,6 +76,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         'max-evals': { type: 'string' },
         'max-n': { type: 'string' },
         linalg: { type: 'string' },
+        'exact-tail': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,6 +90,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   if (!(CONV_DEFINITIONS as readonly string[]).includes(conv)) throw new UsageError(`--conv must be one of ${CONV_DEFINITIONS.join(', ')}; got "${conv}".`);
   const linalg = values.linalg ?? 'wasm';
   if (linalg !== 'wasm' && linalg !== 'typescript') throw new UsageError(`--linalg must be wasm or typescript; got "${linalg}".`);
+  const exactTail = values['exact-tail'] ?? 'auto';
+  if (exactTail !== 'auto' && exactTail !== 'always' && exactTail !== 'off') throw new UsageError(`--exact-tail must be auto, always or off; got "${exactTail}".`);
   if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
   return {
     files: positionals,
@@ -99,5 +104,6 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     maxEvals: count('max-evals', values['max-evals']),
     maxN: count('max-n', values['max-n']),
     linalg,
+    exactTail,
   };
 }

@@ -37,6 +37,18 @@ describe('artificial-mri analyze', () => {
     expect((await run(SAMPLE, '--linalg', 'gpu')).code).toBe(2);
   });
 
+  it('--exact-tail always recomputes every tail by Jacobi: the top of the spectrum is unchanged', async () => {
+    type Doc = { layers: { name: string; sv_max: number; sv_min: number; alpha: number }[] };
+    const auto = JSON.parse((await run(SAMPLE, '--json')).out) as Doc;
+    const exact = JSON.parse((await run(SAMPLE, '--json', '--exact-tail', 'always')).out) as Doc;
+    for (const [i, layer] of exact.layers.entries()) {
+      const other = auto.layers[i]!;
+      expect(Math.abs(layer.sv_max - other.sv_max) / other.sv_max).toBeLessThan(1e-12);
+      expect(Math.abs(layer.sv_min - other.sv_min) / other.sv_max).toBeLessThan(1e-8);
+    }
+    expect((await run(SAMPLE, '--exact-tail', 'sometimes')).code).toBe(2);
+  });
+
   it('matches WeightWatcher on a real model (openWakeWord hello_deepa, with --mp-fit)', async () => {
     if (!haveReferenceFixtures()) return;
     const reference = readReference<{ layers: Record<string, number | string>[] }>('ww_oww_hello_deepa_mpfit.json');

@@ -39,6 +39,7 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
       conv: args.conv,
       ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
       mpFit: args.mpFit,
+      exactTail: args.exactTail,
       filters: {
         ...(args.minEvals !== undefined ? { minEvals: args.minEvals } : {}),
         ...(args.maxEvals !== undefined ? { maxEvals: args.maxEvals } : {}),

@@ -19,6 +19,12 @@ export interface AnalysisSettings {
   readonly operatorInputSize?: number;
   readonly mpFit?: boolean;
   readonly filters?: Partial<WwLayerFilters>;
+  /**
+   * The spectrum's tail: `auto` (default) recomputes a matrix's small σ by QR + one-sided Jacobi when the Gram
+   * route's σ_min < 1e-6·σ_max (near its noise floor); `always` does so for every matrix (exact tail, slower);
+   * `off` keeps the Gram route alone (σ below ~1e-8·σ_max are noise).
+   */
+  readonly exactTail?: 'auto' | 'always' | 'off';
   /** Force the plain-TypeScript linear algebra (default: WASM SIMD where available). */
   readonly linalg?: 'auto' | 'typescript';
 }

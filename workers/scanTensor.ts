@@ -12,6 +12,9 @@ import { valueStats } from '../src/analysis/linalg/valueStats';
 import type { AnalysisSettings, LayerResult } from './protocol';
 import { toSerializedError } from './serializeError';
 
+/** `refineBelow` of computeLayerSpectrum for each exact-tail setting. */
+const REFINE_BELOW = { auto: 1e-6, always: Infinity, off: 0 } as const;
+
 /**
  * Analyse one tensor. Cancellation propagates as `AnalysisCancelled`; every other failure becomes a
  * `failed` result so one bad layer never stops the scan.
@@ -44,6 +47,7 @@ export async function scanTensor(
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),
       conv: opts.settings?.conv,
       operatorInputSize: opts.settings?.operatorInputSize,
+      refineBelow: REFINE_BELOW[opts.settings?.exactTail ?? 'auto'],
       ...(opts.linalg ? { linalg: opts.linalg } : {}),
     });
     const layout = ref.layout ?? 'OIHW';

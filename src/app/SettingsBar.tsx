@@ -44,6 +44,14 @@ export function SettingsBar() {
           </select>
         </label>
       ) : null}
+      <label title="Small singular values: the Gram route is noise below ~1e-8·σ_max; Jacobi recomputes the tail exactly">
+        tail{' '}
+        <select value={settings.exactTail ?? 'auto'} onChange={(e) => store.getState().setSettings({ exactTail: e.target.value as 'auto' | 'always' | 'off' })} data-testid="exact-tail">
+          <option value="auto">auto (Jacobi near the noise floor)</option>
+          <option value="always">exact (Jacobi for every matrix)</option>
+          <option value="off">Gram only (fastest)</option>
+        </select>
+      </label>
       <label className="toggle" title="WeightWatcher's mp_fit: fit the Marchenko–Pastur law to the ESD bulk">
         <input type="checkbox" checked={settings.mpFit ?? false} onChange={(e) => store.getState().setSettings({ mpFit: e.target.checked })} /> MP fit
       </label>
