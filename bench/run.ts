@@ -9,7 +9,8 @@ import { execSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { preview } from 'vite';
-import { BENCH_DIR, denseMatrixFile, sevenGigabyteModel, shardedSet } from './largeFiles';
+import { BENCH_DIR, denseMatrixFile, gpt2SmallModel, sevenGigabyteModel, shardedSet } from './largeFiles';
+import { cliScanSeconds, mpFitSeconds, nativeSvdSeconds } from './nodeScans';
 import { CHROMIUM_ARGS } from '../playwright.config';
 
 interface Row {
@@ -19,6 +20,8 @@ interface Row {
   readonly note?: string;
 }
 const rows: Row[] = [];
+/** Numbers one section hands to a later one. */
+const benchmarkContext = { chromiumScan: NaN };
 const record = (benchmark: string, value: number, unit: string, note?: string) => {
   rows.push({ benchmark, value: Math.round(value * 1000) / 1000, unit, note });
   console.log(`${benchmark.padEnd(58)} ${String(Math.round(value * 1000) / 1000).padStart(10)} ${unit}${note ? `  (${note})` : ''}`);
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   const sparse = sevenGigabyteModel();
   const sharded = shardedSet();
   const embedding = denseMatrixFile(50257, 768);
+  const gpt2 = gpt2SmallModel();
   execSync('npx vite build --logLevel error', { stdio: 'inherit' });
   const server = await preview({ preview: { port: 4180, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
   const url = 'http://127.0.0.1:4180/';
@@ -109,10 +113,49 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Cancel' }).click().catch(() => undefined);
     const heapSharded = await heapMiB(page);
     record('sharded set: JS heap (page)', heapSharded.main, 'MiB');
+
+    // 5. A full scan of a GPT-2-small-shaped model (50 matrices incl. the 50257×768 embedding), WASM SIMD
+    //    and, as the reference in the same browser, the plain-TypeScript route.
+    const scanSeconds: Record<string, number> = {};
+    for (const [route, path] of [['WASM SIMD', '/'], ['plain TypeScript', '/?linalg=ts']] as const) {
+      await page.goto(url + path.slice(1));
+      await page.locator('.progress-text[data-total-ms]').waitFor({ timeout: 60_000 });
+      await setFiles(page, [gpt2.path]);
+      await page.getByTestId('model-name').filter({ hasText: 'gpt2-small' }).waitFor({ timeout: 60_000 });
+      const done = page.locator('.progress-text[data-total-ms]');
+      await done.waitFor({ timeout: 900_000 });
+      const total = Number(await done.getAttribute('data-total-ms')) / 1000;
+      scanSeconds[route] = total;
+      record(`GPT-2-small full scan in Chromium, ${route} (${gpt2.tensors} matrices, incl. MP fits)`, total, 's');
+      for (const stage of ['read', 'svd', 'metrics'] as const) {
+        record(`  worker time: ${stage === 'svd' ? 'singular values' : stage === 'read' ? 'reading + decoding' : 'metrics + fits'} (summed over workers)`, Number(await done.getAttribute(`data-${stage}-ms`)) / 1000, 's');
+      }
+    }
+    record('  ratio TypeScript / WASM', (scanSeconds['plain TypeScript'] ?? NaN) / (scanSeconds['WASM SIMD'] ?? NaN), '×');
+    benchmarkContext.chromiumScan = scanSeconds['WASM SIMD'] ?? NaN;
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
   }
+  // 6. The same scan from the CLI in Node, and numpy/LAPACK on the same matrices (the native reference).
+  const wasmCli = cliScanSeconds(gpt2.path, ['--max-n', '60000', '--mp-fit']);
+  record(`GPT-2-small full scan, CLI in Node, WASM SIMD (${wasmCli.layers} layers, --max-n 60000 --mp-fit)`, wasmCli.seconds, 's');
+  const tsCli = cliScanSeconds(gpt2.path, ['--max-n', '60000', '--mp-fit', '--linalg', 'typescript']);
+  record('GPT-2-small full scan, CLI in Node, plain TypeScript', tsCli.seconds, 's');
+  const native = nativeSvdSeconds(gpt2.path);
+  if (native) {
+    record(`GPT-2-small: numpy ${native.numpy} (${native.blas}) svd(compute_uv=False) f64, all 50 matrices`, native.seconds, 's');
+    record('  of which the 50257×768 embedding', native.perMatrix['wte.weight'] ?? NaN, 's');
+    record('  ratio Chromium WASM scan / native SVDs (goal ≤ 0.5)', benchmarkContext.chromiumScan / native.seconds, '×');
+    record('  ratio CLI WASM scan / native SVDs', wasmCli.seconds / native.seconds, '×');
+  } else console.log('native reference skipped: python3 with numpy not found');
+  record('WeightWatcher 0.7.5.5 analyze() on this shape (fixture, 49 layers, no wte)', 15.35, 's', 'ww_synthetic_gpt2small.json');
+
+  // 7. MP fits on real models: ours vs the seconds WeightWatcher's mp_fit=True added.
+  for (const m of await mpFitSeconds()) {
+    record(`MP fits, ${m.key} (${m.layers} layers): ours`, m.ours, 's', `WW +${m.ww.toFixed(1)} s, ${(m.ww / m.ours).toFixed(0)}× faster`);
+  }
+
   writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
   console.log(`\nwrote ${join(BENCH_DIR, 'results.json')}`);
 }

@@ -64,6 +64,8 @@ export type LayerResult =
       /** Wall time for this tensor in ms, and the part of it spent reading and decoding its bytes. */
       readonly ms: number;
       readonly readMs: number;
+      /** The part spent on the metrics and fits (the rest of `ms − readMs` is the singular values). */
+      readonly metricsMs: number;
     }
   | { readonly tensor: string; readonly status: 'non-finite'; readonly nanCount: number; readonly infCount: number }
   | { readonly tensor: string; readonly status: 'failed'; readonly error: SerializedError };

@@ -52,12 +52,14 @@ export async function scanTensor(
     });
     const layout = ref.layout ?? 'OIHW';
     const dims = ref.kind === 'conv2d' ? convDims(ref.shape, layout) : null;
+    const metricsStart = now();
     const report = layerReport(spectrum, {
       mpFit: opts.settings?.mpFit,
       filters: opts.settings?.filters,
       ...(dims ? { kernelSize: [dims.kh, dims.kw] as const } : {}),
     });
-    return { tensor: ref.name, status: 'ok', spectrum, report, ms: now() - start, readMs };
+    const end = now();
+    return { tensor: ref.name, status: 'ok', spectrum, report, ms: end - start, readMs, metricsMs: end - metricsStart };
   } catch (error) {
     if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };

@@ -26,7 +26,7 @@ const info: ModelInfo = {
 
 const ok = (name: string): LayerResult => {
   const spectrum = { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 } as const;
-  return { tensor: name, status: 'ok', ms: 1, readMs: 0, spectrum, report: layerReport(spectrum) };
+  return { tensor: name, status: 'ok', ms: 1, readMs: 0, metricsMs: 0, spectrum, report: layerReport(spectrum) };
 };
 
 /** A fake worker client: opens `m.safetensors`, rejects `bad.bin`, scans with controllable pacing. */
