@@ -14,6 +14,7 @@ export interface AnalyzeArgs {
   readonly operatorInputSize?: number;
   readonly mpFit: boolean;
   readonly randomize: boolean;
+  readonly seed?: number;
   /** WeightWatcher's layer filters (defaults as WW). */
   readonly minEvals?: number;
   readonly maxEvals?: number;
@@ -34,7 +35,8 @@ Options:
   --conv <name>       conv definition: ww-pooled (default), unfold, operator
   --input-size <n>    input size n×n of --conv operator (default 16)
   --mp-fit            add the Marchenko-Pastur fit columns
-  --randomize         add the randomised-ESD columns (seeded shuffle)
+  --randomize         add the randomised-ESD columns (seeded shuffle of each layer's entries)
+  --seed <n>          seed of --randomize (default 20241123)
   --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
   --max-evals <n>     skip layers with more eigenvalues (WW max_evals)
   --max-n <n>         skip layers with N larger than this (WW max_N)
@@ -72,6 +74,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         'input-size': { type: 'string' },
         'mp-fit': { type: 'boolean' },
         randomize: { type: 'boolean' },
+        seed: { type: 'string' },
         'min-evals': { type: 'string' },
         'max-evals': { type: 'string' },
         'max-n': { type: 'string' },
@@ -100,6 +103,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     operatorInputSize: count('input-size', values['input-size']),
     mpFit: values['mp-fit'] ?? false,
     randomize: values.randomize ?? false,
+    seed: count('seed', values.seed),
     minEvals: count('min-evals', values['min-evals']),
     maxEvals: count('max-evals', values['max-evals']),
     maxN: count('max-n', values['max-n']),

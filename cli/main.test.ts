@@ -49,6 +49,15 @@ describe('artificial-mri analyze', () => {
     expect((await run(SAMPLE, '--exact-tail', 'sometimes')).code).toBe(2);
   });
 
+  it('--randomize adds the seeded randomised-ESD columns', async () => {
+    const doc = JSON.parse((await run(SAMPLE, '--json', '--randomize', '--seed', '5')).out) as { layers: Record<string, number>[] };
+    for (const layer of doc.layers) {
+      expect(layer.randomize_seed).toBe(5);
+      expect(Number.isFinite(layer.rand_distance)).toBe(true);
+      expect(layer.ww_softrank).toBeGreaterThan(0);
+    }
+  });
+
   it('matches WeightWatcher on a real model (openWakeWord hello_deepa, with --mp-fit)', async () => {
     if (!haveReferenceFixtures()) return;
     const reference = readReference<{ layers: Record<string, number | string>[] }>('ww_oww_hello_deepa_mpfit.json');

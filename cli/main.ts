@@ -40,6 +40,8 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
       ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
       mpFit: args.mpFit,
       exactTail: args.exactTail,
+      randomize: args.randomize,
+      ...(args.seed !== undefined ? { randomizeSeed: args.seed } : {}),
       filters: {
         ...(args.minEvals !== undefined ? { minEvals: args.minEvals } : {}),
         ...(args.maxEvals !== undefined ? { maxEvals: args.maxEvals } : {}),

@@ -25,6 +25,9 @@ export interface AnalysisSettings {
    * `off` keeps the Gram route alone (σ below ~1e-8·σ_max are noise).
    */
   readonly exactTail?: 'auto' | 'always' | 'off';
+  /** Also shuffle each layer's entries (seeded) and compare ESDs: rand_distance, ww_softrank, correlation traps. */
+  readonly randomize?: boolean;
+  readonly randomizeSeed?: number;
   /** Force the plain-TypeScript linear algebra (default: WASM SIMD where available). */
   readonly linalg?: 'auto' | 'typescript';
 }

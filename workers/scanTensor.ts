@@ -5,6 +5,7 @@
 import type { TensorRef } from '../src/model/types';
 import { computeLayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import { layerReport } from '../src/analysis/metrics/layerReport';
+import { layerRandomization } from '../src/analysis/metrics/layerRandomization';
 import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import { convDims } from '../src/analysis/spectra/convKernel';
 import type { ShouldCancel } from '../src/analysis/cancel';
@@ -58,8 +59,12 @@ export async function scanTensor(
       filters: opts.settings?.filters,
       ...(dims ? { kernelSize: [dims.kh, dims.kw] as const } : {}),
     });
+    const randomized = opts.settings?.randomize
+      ? layerRandomization(values, ref.shape, ref.kind, layout, spectrum.singularValues, report, { seed: opts.settings.randomizeSeed, linalg: opts.linalg })
+      : null;
+    const full = randomized ? { ...report, columns: { ...report.columns, ...randomized } } : report;
     const end = now();
-    return { tensor: ref.name, status: 'ok', spectrum, report, ms: end - start, readMs, metricsMs: end - metricsStart };
+    return { tensor: ref.name, status: 'ok', spectrum, report: full, ms: end - start, readMs, metricsMs: end - metricsStart };
   } catch (error) {
     if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };

@@ -40,3 +40,10 @@ describe('randomizedEsd (WW apply_random_esd)', () => {
     expect(jensenShannonDistance([1, 2, 5], [3, 1, 1])).toBeCloseTo(jensenShannonDistance([3, 1, 1], [1, 2, 5]), 14);
   });
 });
+
+describe('jensenShannonDistance edge cases', () => {
+  it('is 0, never NaN, for identical vectors (rounding can make the divergence slightly negative)', () => {
+    const v = Float64Array.from({ length: 25 }, (_, i) => 0.1 + Math.sqrt(i) / 7);
+    expect(jensenShannonDistance(v, Float64Array.from(v))).toBe(0);
+  });
+});

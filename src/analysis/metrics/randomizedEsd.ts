@@ -106,7 +106,8 @@ export function randomizedEsd(matrices: readonly LayerMatrix[], evals: ArrayLike
 export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
   if (p.length !== q.length) throw new RangeError(`jensenShannonDistance: lengths ${p.length} and ${q.length} differ`);
   const m = Float64Array.from(p, (v, i) => (v + (q[i] as number)) / 2);
-  return Math.sqrt((relativeEntropy(p, m) + relativeEntropy(q, m)) / 2);
+  // Identical inputs can round to a divergence of −1e-17; scipy would take its square root (NaN). Clamp at 0.
+  return Math.sqrt(Math.max(0, (relativeEntropy(p, m) + relativeEntropy(q, m)) / 2));
 }
 
 /** KL(p̂‖q̂) of the normalised vectors, Σ p̂ ln(p̂/q̂) (scipy `entropy(pk, qk)`, `rel_entr` conventions). */
