@@ -10,6 +10,7 @@ import type { AnalysisRequest, AnalysisResponse } from './protocol';
 import { isAnalysisRequest } from './protocol';
 import { scanTensor } from './scanTensor';
 import { workerLinalg } from './linalg';
+import { tensorVectors } from './tensorVectors';
 import { toSerializedError } from './serializeError';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -72,6 +73,14 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
   }
 }
 
+async function handleVectors(request: Extract<AnalysisRequest, { kind: 'vectors' }>): Promise<void> {
+  if (!model) throw Object.assign(new Error('No model is open in the analysis worker.'), { code: 'NO_MODEL' });
+  const ref = model.tensors.find((t) => t.name === request.tensor);
+  if (!ref) throw Object.assign(new Error(`The open model has no tensor named "${request.tensor}".`), { code: 'NO_SUCH_TENSOR' });
+  const result = await tensorVectors(ref, request.k, { linalg: await workerLinalg(request.settings?.linalg === 'typescript'), now: () => performance.now() });
+  post({ id: request.id, kind: 'vectors', result }, [result.sigma.buffer as ArrayBuffer, result.u.buffer as ArrayBuffer, result.v.buffer as ArrayBuffer]);
+}
+
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const request = event.data;
   if (!isAnalysisRequest(request)) return;
@@ -79,6 +88,6 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     cancelledByMessage.add(request.target);
     return;
   }
-  const run = request.kind === 'open' ? handleOpen(request.id, request.files) : handleAnalyze(request);
+  const run = request.kind === 'open' ? handleOpen(request.id, request.files) : request.kind === 'vectors' ? handleVectors(request) : handleAnalyze(request);
   run.catch((error: unknown) => post({ id: request.id, kind: 'error', error: toSerializedError(error) }));
 });

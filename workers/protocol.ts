@@ -11,6 +11,9 @@ import type { ModelInfo } from '../src/model/types';
 import type { ConvDefinition, LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import type { LayerReport } from '../src/analysis/metrics/layerReport';
 import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
+import type { SingularVectorsResult } from './tensorVectors';
+
+export type { SingularVectorsResult } from './tensorVectors';
 
 /** How a scan computes: the conv definition, the MP fit, WW's layer filters. Defaults are WeightWatcher's. */
 export interface AnalysisSettings {
@@ -87,6 +90,8 @@ export type AnalysisRequest =
       readonly settings?: AnalysisSettings;
       readonly cancelFlag?: Int32Array;
     }
+  /** The top `k` singular triplets (σ, U, V) of one tensor of the open model. */
+  | { readonly id: number; readonly kind: 'vectors'; readonly tensor: string; readonly k: number; readonly settings?: AnalysisSettings }
   /** Cancel request `target` (checked between layers when no shared flag is available). */
   | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
 
@@ -104,6 +109,7 @@ export type AnalysisResponse =
     }
   | { readonly id: number; readonly kind: 'layer'; readonly result: LayerResult }
   | { readonly id: number; readonly kind: 'done'; readonly cancelled: boolean }
+  | { readonly id: number; readonly kind: 'vectors'; readonly result: SingularVectorsResult }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };
 
 /** Guard for messages arriving on the main thread. */
@@ -112,7 +118,7 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
   const v = value as { id?: unknown; kind?: unknown };
   return (
     typeof v.id === 'number' &&
-    (v.kind === 'opened' || v.kind === 'progress' || v.kind === 'layer' || v.kind === 'done' || v.kind === 'error')
+    (v.kind === 'opened' || v.kind === 'progress' || v.kind === 'layer' || v.kind === 'done' || v.kind === 'error' || v.kind === 'vectors')
   );
 }
 
@@ -120,5 +126,5 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
 export function isAnalysisRequest(value: unknown): value is AnalysisRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { id?: unknown; kind?: unknown };
-  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel');
+  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel' || v.kind === 'vectors');
 }

@@ -34,6 +34,20 @@ class FakeWorker extends EventTarget {
 const spawnWith = (behave: (w: FakeWorker, r: AnalysisRequest) => void) => () => new FakeWorker(behave) as unknown as Worker;
 
 describe('analysis client', () => {
+  it('asks for singular vectors and gets them back, or the worker’s coded error', async () => {
+    const result = { tensor: 'w', matrix: 'dense' as const, rows: 2, cols: 2, sigma: Float64Array.of(3), u: Float64Array.of(1, 0), v: Float64Array.of(0, 1), ms: 1 };
+    const client = createAnalysisClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', model: info });
+        if (r.kind === 'vectors' && r.tensor === 'w' && r.k === 1) w.reply({ id: r.id, kind: 'vectors', result });
+        else if (r.kind === 'vectors') w.reply({ id: r.id, kind: 'error', error: { name: 'Error', code: 'NO_SUCH_TENSOR', message: 'no such tensor' } });
+      }),
+    );
+    await client.open([]);
+    expect(await client.vectors('w', 1)).toEqual(result);
+    await expect(client.vectors('nope', 1)).rejects.toMatchObject({ code: 'NO_SUCH_TENSOR' });
+  });
+
   it('routes progress and layers to the request that asked, by id', async () => {
     const client = createAnalysisClient(
       spawnWith((w, r) => {

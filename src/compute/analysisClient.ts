@@ -3,7 +3,7 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SerializedError } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SerializedError, SingularVectorsResult } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
 
 /** An error reported by the worker (or about it), with the stable code the UI shows. */
@@ -44,6 +44,8 @@ export interface AnalysisClient {
   open(files: readonly FileEntry[]): Promise<ModelInfo>;
   /** Resolves `{ cancelled }` when the scan ends; rejects with AnalysisError on failure. */
   analyze(tensors: readonly string[], options?: AnalyzeOptions): Promise<{ cancelled: boolean }>;
+  /** The top `k` singular triplets of one tensor of the open model (dense: as stored; conv: its unfold matrix). */
+  vectors(tensor: string, k: number, settings?: AnalysisSettings): Promise<SingularVectorsResult>;
   dispose(): void;
 }
 
@@ -139,6 +141,30 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
       openFiles = files;
       needsReopen = false;
       return info;
+    },
+
+    async vectors(tensor, k, settings) {
+      if (needsReopen && openFiles) {
+        await rawOpen(openFiles);
+        needsReopen = false;
+      }
+      return new Promise<SingularVectorsResult>((resolve, reject) => {
+        send(
+          { kind: 'vectors', tensor, k, ...(settings ? { settings } : {}) },
+          {
+            onCrash: reject,
+            onMessage: (m, settle) => {
+              if (m.kind === 'vectors') {
+                settle();
+                resolve(m.result);
+              } else if (m.kind === 'error') {
+                settle();
+                reject(new AnalysisError(m.error));
+              }
+            },
+          },
+        );
+      });
     },
 
     async analyze(tensors, options = {}) {

@@ -61,6 +61,10 @@ export function createAnalysisPool(clients: readonly AnalysisClient[]): Analysis
       return { cancelled: cancelled || (signal?.aborted ?? false) };
     },
 
+    vectors(tensor, k, settings) {
+      return (clients[0] as AnalysisClient).vectors(tensor, k, settings);
+    },
+
     dispose() {
       for (const c of clients) c.dispose();
     },

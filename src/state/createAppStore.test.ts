@@ -52,6 +52,9 @@ function fakeClient(opts: { hold?: Promise<void> } = {}) {
       }
       return { cancelled: false };
     },
+    async vectors() {
+      throw new Error('not used');
+    },
     dispose() {},
   };
   return { client, calls, settings };
