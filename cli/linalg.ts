@@ -1,5 +1,5 @@
 /**
- * The CLI's linear-algebra backend: the same WASM SIMD Gram kernel the app's workers use (built by
+ * The CLI's linear-algebra backend: the same WASM SIMD kernels (Gram, tridiagonalisation) the app's workers use (built by
  * `npm ci` / `npm run prepare`; built here if missing), or the plain-TypeScript route if it cannot load.
  * Both give bit-identical Gram matrices, so the CLI and the app print identical numbers either way.
  */
@@ -15,7 +15,8 @@ export async function cliLinalg(useWasm: boolean, warn: (text: string) => void):
   if (!useWasm) return TYPESCRIPT_LINALG;
   try {
     const { outputDir } = await buildKernels({ quiet: true });
-    return await loadWasmLinalg(new Uint8Array(await readFile(join(outputDir, 'gram.unshared.wasm'))));
+    const read = async (file: string) => new Uint8Array(await readFile(join(outputDir, file)));
+    return await loadWasmLinalg(await read('gram.unshared.wasm'), await read('tridiag.unshared.wasm'));
   } catch (error) {
     warn(`WASM SIMD kernels unavailable (${error instanceof Error ? error.message : String(error)}); using the plain-TypeScript float64 route.\n`);
     return TYPESCRIPT_LINALG;

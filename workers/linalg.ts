@@ -3,6 +3,7 @@
  * plain-TypeScript float64 route. Loaded once, on first use; a failure is logged and falls back, never fatal.
  */
 import gramWasmUrl from '../src/analysis/wasm/generated/gram.unshared.wasm?url';
+import tridiagWasmUrl from '../src/analysis/wasm/generated/tridiag.unshared.wasm?url';
 import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import { TYPESCRIPT_LINALG } from '../src/analysis/linalg/linalgBackend';
 import { loadWasmLinalg } from '../src/analysis/wasm/wasmLinalg';
@@ -11,8 +12,8 @@ let wasm: Promise<LinalgBackend> | null = null;
 
 async function load(): Promise<LinalgBackend> {
   try {
-    const bytes = await (await fetch(gramWasmUrl)).arrayBuffer();
-    return await loadWasmLinalg(await WebAssembly.compile(bytes));
+    const [gram, tridiag] = await Promise.all([gramWasmUrl, tridiagWasmUrl].map(async (url) => WebAssembly.compile(await (await fetch(url)).arrayBuffer())));
+    return await loadWasmLinalg(gram as WebAssembly.Module, tridiag);
   } catch (error) {
     console.warn('WASM SIMD kernels unavailable; using the plain-TypeScript float64 route.', error);
     return TYPESCRIPT_LINALG;

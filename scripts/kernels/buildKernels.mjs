@@ -7,8 +7,9 @@
  *   node scripts/kernels/buildKernels.mjs --force    always build
  *
  * Output (generated, not committed: src/analysis/wasm/.gitignore):
- *   src/analysis/wasm/generated/gram.shared.wasm     imports a shared memory (workers, cross-origin isolated pages)
- *   src/analysis/wasm/generated/gram.unshared.wasm   imports an ordinary memory (one thread, any page)
+ *   src/analysis/wasm/generated/<kernel>.shared.wasm     imports a shared memory (workers, cross-origin isolated pages)
+ *   src/analysis/wasm/generated/<kernel>.unshared.wasm   imports an ordinary memory (one thread, any page)
+ *   for <kernel> = gram (kernels/gram.ts) and tridiag (kernels/tridiag.ts)
  *   src/analysis/wasm/generated/manifest.json        input hash, compiler version, flags, output hashes
  *
  * A build is skipped when manifest.json records the same input hash and the outputs still have the
@@ -48,6 +49,13 @@ export const KERNELS = [
     outputs: [
       { file: 'gram.shared.wasm', flags: ['--enable', 'threads', '--sharedMemory'] },
       { file: 'gram.unshared.wasm', flags: [] },
+    ],
+  },
+  {
+    source: 'kernels/tridiag.ts',
+    outputs: [
+      { file: 'tridiag.shared.wasm', flags: ['--enable', 'threads', '--sharedMemory'] },
+      { file: 'tridiag.unshared.wasm', flags: [] },
     ],
   },
 ];

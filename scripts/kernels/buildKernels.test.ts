@@ -6,13 +6,19 @@ import { buildKernels, checkThreadSafe } from './buildKernels.mjs';
 const SAFE = '(module\n (import "env" "memory" (memory $0 1 65536 shared))\n (func $f (param i32) (v128.store (local.get 0) (v128.const i64x2 0 0)))\n)';
 
 describe('buildKernels', () => {
-  it('builds both memory variants (or finds them up to date), each a valid module importing only env.memory', async () => {
+  it('builds both memory variants of every kernel (or finds them up to date), each a valid module importing only env.memory', async () => {
     const result = await buildKernels({ quiet: true });
-    expect(result.files.map((f) => f.split('/').pop())).toEqual(['gram.shared.wasm', 'gram.unshared.wasm']);
+    const exportsByFile: Record<string, string[]> = {
+      'gram.shared.wasm': ['gramPanel', 'packF32', 'packF64'],
+      'gram.unshared.wasm': ['gramPanel', 'packF32', 'packF64'],
+      'tridiag.shared.wasm': ['householderRow', 'lowerSymv', 'packPanel', 'panelStep', 'panelUpdate', 'reflectAndNext'],
+      'tridiag.unshared.wasm': ['householderRow', 'lowerSymv', 'packPanel', 'panelStep', 'panelUpdate', 'reflectAndNext'],
+    };
+    expect(result.files.map((f) => f.split('/').pop())).toEqual(Object.keys(exportsByFile));
     for (const file of result.files) {
       const module = await WebAssembly.compile(await readFile(file));
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-      expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['gramPanel', 'packF32', 'packF64']);
+      expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(exportsByFile[file.split('/').pop() as string]);
     }
     const manifest = JSON.parse(await readFile(join(result.outputDir, 'manifest.json'), 'utf8')) as { ascVersion: string };
     expect(manifest.ascVersion).toMatch(/^\d+\.\d+\.\d+/);

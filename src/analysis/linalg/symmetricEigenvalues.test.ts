@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisCancelled } from '../cancel';
 import { gaussianMatrix, gaussianSpectrum, orthogonalMatrix } from '../testing/exactSvdMatrix';
-import { symmetricEigenvalues } from './symmetricEigenvalues';
+import { symmetricEigenvalues, tridiagonalEigenvalues, tridiagonalize } from './symmetricEigenvalues';
 
 /** Q·diag(λ)·Qᵀ with a seeded random orthogonal Q. */
 function withEigenvalues(lambda: readonly number[], seed: number): Float64Array {
@@ -110,5 +110,56 @@ describe('symmetricEigenvalues', () => {
   it('rejects a size mismatch and honours cancellation', () => {
     expect(() => symmetricEigenvalues(new Float64Array(5), 2)).toThrow(RangeError);
     expect(() => symmetricEigenvalues(new Float64Array(9), 3, { shouldCancel: () => true })).toThrow(AnalysisCancelled);
+  });
+});
+
+describe('tridiagonalize', () => {
+  it('keeps the eigenvalues, the trace and the Frobenius norm, and returns n − 1 sub-diagonal values', () => {
+    const lambda = [3, -1, 0.5, 2, 7, -4, 1e-3];
+    const n = lambda.length;
+    const a = withEigenvalues(lambda, 3);
+    let frobenius2 = 0;
+    for (let i = 0; i < n * n; i++) frobenius2 += (a[i] as number) ** 2;
+    const { diagonal, subDiagonal } = tridiagonalize(a.slice(), n);
+    expect(diagonal).toHaveLength(n);
+    expect(subDiagonal).toHaveLength(n - 1);
+    let t2 = 0;
+    diagonal.forEach((d) => (t2 += d * d));
+    subDiagonal.forEach((e) => (t2 += 2 * e * e));
+    expect(t2 / frobenius2).toBeCloseTo(1, 14);
+    expectClose(tridiagonalEigenvalues(diagonal, subDiagonal), [...lambda].sort((x, y) => x - y), 1e-13 * 7);
+  });
+
+  it('handles n = 0 and n = 1, and rejects a size mismatch', () => {
+    expect(tridiagonalize(new Float64Array(0), 0)).toEqual({ diagonal: new Float64Array(0), subDiagonal: new Float64Array(0) });
+    expect(tridiagonalize(new Float64Array([2.5]), 1)).toEqual({ diagonal: new Float64Array([2.5]), subDiagonal: new Float64Array(0) });
+    expect(() => tridiagonalize(new Float64Array(5), 2)).toThrow(RangeError);
+  });
+});
+
+describe('tridiagonalEigenvalues', () => {
+  it('solves tridiag(−1, 2, −1) directly, ascending, without touching its inputs', () => {
+    const n = 50;
+    const diagonal = new Float64Array(n).fill(2);
+    const subDiagonal = new Float64Array(n - 1).fill(-1);
+    const want = Array.from({ length: n }, (_, k) => 2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1)));
+    expectClose(tridiagonalEigenvalues(diagonal, subDiagonal), want, 1e-14);
+    expect(diagonal.every((d) => d === 2)).toBe(true);
+    expect(subDiagonal.every((e) => e === -1)).toBe(true);
+  });
+
+  it('polls for cancellation every 64 eigenvalues, and passes the iteration cap on', () => {
+    const diagonal = new Float64Array(200).fill(2);
+    const subDiagonal = new Float64Array(199).fill(-1);
+    let calls = 0;
+    tridiagonalEigenvalues(diagonal, subDiagonal, { shouldCancel: () => (calls++, false) });
+    expect(calls).toBe(3);
+    expect(() => tridiagonalEigenvalues(diagonal, subDiagonal, { shouldCancel: () => true })).toThrow(AnalysisCancelled);
+    expect(() => tridiagonalEigenvalues(diagonal, subDiagonal, { maxIterationsPerValue: 0 })).toThrow(/did not converge/);
+  });
+
+  it('rejects mismatched lengths', () => {
+    expect(() => tridiagonalEigenvalues(new Float64Array(3), new Float64Array(3))).toThrow(RangeError);
+    expect(tridiagonalEigenvalues(new Float64Array(0), new Float64Array(0))).toEqual(new Float64Array(0));
   });
 });

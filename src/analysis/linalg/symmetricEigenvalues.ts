@@ -18,9 +18,12 @@ const TINY = Number.MIN_VALUE / Number.EPSILON;
 /** Default QL iteration cap per eigenvalue (EISPACK uses 30; a few more cost nothing). */
 const DEFAULT_MAX_ITERATIONS = 60;
 
-/** Options for `symmetricEigenvalues`. */
+/** Options for `symmetricEigenvalues` and `tridiagonalEigenvalues`. */
 export interface SymmetricEigenvaluesOptions {
-  /** Polled once per Householder step; throws `AnalysisCancelled` when it returns true. */
+  /**
+   * Polled once per Householder step and every 64 eigenvalues of the QL step; throws `AnalysisCancelled`
+   * when it returns true.
+   */
   readonly shouldCancel?: ShouldCancel;
   /** QL iterations allowed per eigenvalue before giving up with an Error. Default 60. */
   readonly maxIterationsPerValue?: number;
@@ -38,7 +41,7 @@ export interface SymmetricEigenvaluesOptions {
  */
 export function symmetricEigenvalues(matrix: Float64Array, n: number, options: SymmetricEigenvaluesOptions = {}): Float64Array {
   const { diagonal, subDiagonal } = tridiagonalize(matrix, n, options.shouldCancel);
-  return tridiagonalEigenvalues(diagonal, subDiagonal, options.maxIterationsPerValue);
+  return tridiagonalEigenvalues(diagonal, subDiagonal, options);
 }
 
 /** A symmetric tridiagonal matrix T by its two distinct diagonals. */
@@ -75,15 +78,12 @@ export function tridiagonalize(matrix: Float64Array, n: number, shouldCancel?: S
  *
  * @param diagonal T[i, i], length n.
  * @param subDiagonal T[i + 1, i], length n − 1 (or 0 when n = 0).
- * @param maxIterationsPerValue QL iterations allowed per eigenvalue (default 60).
+ * @param options `maxIterationsPerValue` (default 60) and `shouldCancel` (polled every 64 eigenvalues).
  * @returns The n eigenvalues, ascending, float64.
- * @throws RangeError on mismatched lengths; Error if the QL iteration does not converge within the cap.
+ * @throws RangeError on mismatched lengths; Error if the QL iteration does not converge within the cap;
+ *   `AnalysisCancelled` when `shouldCancel` returns true.
  */
-export function tridiagonalEigenvalues(
-  diagonal: Float64Array,
-  subDiagonal: Float64Array,
-  maxIterationsPerValue = DEFAULT_MAX_ITERATIONS,
-): Float64Array {
+export function tridiagonalEigenvalues(diagonal: Float64Array, subDiagonal: Float64Array, options: SymmetricEigenvaluesOptions = {}): Float64Array {
   const n = diagonal.length;
   if (subDiagonal.length !== Math.max(n - 1, 0)) {
     throw new RangeError(`tridiagonalEigenvalues: ${n} diagonal values need ${Math.max(n - 1, 0)} sub-diagonal values, got ${subDiagonal.length}`);
@@ -91,7 +91,7 @@ export function tridiagonalEigenvalues(
   const d = diagonal.slice();
   const e = new Float64Array(n); // e[i] couples i and i + 1; e[n − 1] = 0
   e.set(subDiagonal);
-  tridiagonalQl(d, e, maxIterationsPerValue);
+  tridiagonalQl(d, e, options.maxIterationsPerValue ?? DEFAULT_MAX_ITERATIONS, options.shouldCancel);
   return d.sort();
 }
 
@@ -104,6 +104,9 @@ export function tridiagonalEigenvalues(
  * §8.3.1; the classic `tred2` formulas). To halve memory traffic, the rank-2 update of step i and the
  * product S'u' of step i−1 share one pass: row i−1 is updated first (it defines u'), then every other
  * row is updated and immediately multiplied by u'.
+ *
+ * The unblocked WASM kernel (kernels/tridiag.ts) repeats this order of operations exactly, so the two give
+ * bit-identical results (checked in src/analysis/wasm/tridiagWasm.test.ts): change them together.
  */
 function reduceLowerTriangle(a: Float64Array, n: number, d: Float64Array, e: Float64Array, shouldCancel: ShouldCancel | undefined): void {
   if (n === 0) return;
@@ -240,9 +243,10 @@ function updateRowTimesVector(
  * choice, which makes convergence cubic in practice). An off-diagonal is negligible when
  * |e| ≤ u·(|d_m| + |d_{m+1}|) (u = unit roundoff), which keeps small eigenvalues relatively accurate.
  */
-function tridiagonalQl(d: Float64Array, e: Float64Array, maxIterationsPerValue: number): void {
+function tridiagonalQl(d: Float64Array, e: Float64Array, maxIterationsPerValue: number, shouldCancel: ShouldCancel | undefined): void {
   const n = d.length;
   for (let l = 0; l < n; l++) {
+    if ((l & 63) === 63) throwIfCancelled(shouldCancel);
     let iterations = 0;
     for (;;) {
       let m = l;
