@@ -17,12 +17,14 @@ function cliLayers(): Record<string, Record<string, number | string>> {
 for (const [route, url, linalg] of [
   ['WASM SIMD', '/', 'wasm-simd128 f64'],
   ['plain TypeScript', '/?linalg=ts', 'typescript f64'],
+  ['WASM SIMD, dense Grams split across threads on shared memory', '/?gram=parallel', 'wasm-simd128 f64, Gram on several threads'],
 ] as const) {
   test(`the app (${route}) and \`npm run analyze\` print identical numbers for every layer of the sample`, async ({ page }) => {
     const cli = cliLayers();
     expect(Object.keys(cli)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
     await page.goto(url);
     await waitForScan(page);
+    await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
     await expect(page.locator('[data-linalg]')).toHaveAttribute('data-linalg', linalg);
     let compared = 0;
     const mismatches: string[] = [];

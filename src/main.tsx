@@ -29,5 +29,7 @@ createRoot(root).render(
 const params = new URLSearchParams(location.search);
 // `?linalg=ts` runs the plain-TypeScript float64 route instead of the WASM SIMD kernels (for comparisons).
 if (params.get('linalg') === 'ts') store.getState().setSettings({ linalg: 'typescript' });
+// `?gram=parallel` splits every dense layer's Gram across threads (normally only very large ones).
+if (params.get('gram') === 'parallel') store.getState().setSettings({ parallelGram: 'always' });
 const requested = params.get('sample');
 void store.getState().openSample(requested ?? DEFAULT_SAMPLE);

@@ -6,11 +6,12 @@ import type { Model } from '../src/model/types';
 import { toModelInfo } from '../src/model/types';
 import { openModel } from '../src/formats/registry';
 import { AnalysisCancelled } from '../src/analysis/cancel';
-import type { AnalysisRequest, AnalysisResponse } from './protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings } from './protocol';
 import { isAnalysisRequest } from './protocol';
 import { scanTensor } from './scanTensor';
 import { workerLinalg } from './linalg';
 import { tensorVectors } from './tensorVectors';
+import { workerParallelGram } from './parallelGram';
 import { toSerializedError } from './serializeError';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -58,6 +59,7 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
         now: () => performance.now(),
         settings,
         linalg: await workerLinalg(settings?.linalg === 'typescript'),
+        ...(await largeGramFor(settings)),
       });
       const transfer = result.status === 'ok' ? [result.spectrum.singularValues.buffer as ArrayBuffer] : [];
       post({ id, kind: 'layer', result }, transfer);
@@ -71,6 +73,18 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
   } finally {
     cancelledByMessage.delete(id);
   }
+}
+
+/** Multiply-adds from which a dense layer's Gram is split across threads, by setting. */
+const PARALLEL_GRAM_MIN_FLOPS = { auto: 1e10, always: 0 } as const;
+
+/** The parallel Gram for a scan, when the settings and the browser allow it. */
+async function largeGramFor(settings: AnalysisSettings | undefined): Promise<Pick<Parameters<typeof scanTensor>[1], 'largeGram'>> {
+  const mode = settings?.parallelGram ?? 'auto';
+  if (mode === 'off' || settings?.linalg === 'typescript') return {};
+  const parallel = await workerParallelGram(Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1)));
+  if (!parallel) return {};
+  return { largeGram: { minFlops: PARALLEL_GRAM_MIN_FLOPS[mode], compute: (values, rows, cols, shouldCancel) => parallel.gram(values, rows, cols, shouldCancel) } };
 }
 
 async function handleVectors(request: Extract<AnalysisRequest, { kind: 'vectors' }>): Promise<void> {

@@ -31,6 +31,11 @@ export interface AnalysisSettings {
   /** Also shuffle each layer's entries (seeded) and compare ESDs: rand_distance, ww_softrank, correlation traps. */
   readonly randomize?: boolean;
   readonly randomizeSeed?: number;
+  /**
+   * Split a large dense layer's Gram across threads sharing one WebAssembly memory: `auto` (default) from
+   * 1e10 multiply-adds (e.g. a 50257×768 embedding), `always`, or `off`. Results are identical either way.
+   */
+  readonly parallelGram?: 'auto' | 'always' | 'off';
   /** Force the plain-TypeScript linear algebra (default: WASM SIMD where available). */
   readonly linalg?: 'auto' | 'typescript';
 }
