@@ -14,6 +14,7 @@ import { instantiateGramKernel } from '../src/analysis/wasm/gramKernel';
 import { inputTypeOf, readGram, writeGramInput } from '../src/analysis/wasm/gramWasm';
 import { planGram } from '../src/analysis/wasm/planGram';
 import { createWasmMemory } from '../src/analysis/wasm/wasmMemory';
+import { KEEP_MEMORY_BYTES } from '../src/analysis/wasm/wasmLinalg';
 import type { GramHelperRequest, GramHelperResponse } from './gramHelperProtocol';
 
 /** Computes Grams with `helpers + 1` threads. */
@@ -81,7 +82,14 @@ async function start(helperCount: number): Promise<ParallelGram | null> {
           throw error;
         }
         if (Atomics.load(cancelFlag, 0) !== 0) throw new AnalysisCancelled();
-        return { gram: readGram(kernel.memory, plan), n: plan.n };
+        const result = { gram: readGram(kernel.memory, plan), n: plan.n };
+        // Shared memory never shrinks: after a very large layer, retire these threads and their memory; the
+        // next large layer starts fresh ones (~0.1 s).
+        if (kernel.memory.buffer.byteLength > KEEP_MEMORY_BYTES) {
+          for (const h of helpers) h.terminate();
+          shared = null;
+        }
+        return result;
       });
       queue = job.catch(() => undefined);
       return job;

@@ -58,10 +58,11 @@ export async function scanTensor(
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
   }
   const readMs = now() - start;
-  const { nanCount, infCount } = valueStats(values);
+  const { nanCount, infCount, maxAbs } = valueStats(values);
   if (nanCount + infCount > 0) return { tensor: ref.name, status: 'non-finite', nanCount, infCount };
   try {
-    const linalg = await withLargeGram(ref, values, opts);
+    await opts.linalg?.prepare?.();
+    const linalg = maxAbs > 0 ? await withLargeGram(ref, values, opts) : opts.linalg;
     const spectrum = computeLayerSpectrum(values, ref.shape, ref.kind, ref.layout ?? 'OIHW', {
       shouldCancel: opts.shouldCancel,
       onMatrixDone: (done, total) => opts.onFraction?.(done / total),

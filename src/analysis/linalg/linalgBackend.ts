@@ -15,6 +15,8 @@ export interface LinalgBackend {
   gram(data: Float32Array | Float64Array, rows: number, cols: number, shouldCancel?: ShouldCancel): Gram;
   /** Eigenvalues of a symmetric n×n float64 matrix, ascending; the TS solver when absent. */
   symmetricEigenvalues?(matrix: Float64Array, n: number, shouldCancel?: ShouldCancel): Float64Array;
+  /** Called (and awaited) before each layer: lets a backend swap in fresh memory after a very large one. */
+  prepare?(): Promise<void>;
 }
 
 /** The plain-TypeScript float64 route. */

@@ -13,13 +13,36 @@ import { symmetricEigenvaluesWasm } from './tridiagWasm';
 import type { ShouldCancel } from '../cancel';
 import { createWasmMemory } from './wasmMemory';
 import type { WasmModuleSource } from './webAssemblyApi';
+import { webAssemblyApi } from './webAssemblyApi';
+import { WasmKernelError } from './wasmKernelError';
 
-/** A backend over instantiated kernels (without the tridiagonal one, the eigen-solve stays in TypeScript). */
-export function wasmLinalg(kernel: GramKernel, tridiag?: TridiagKernel): LinalgBackend {
+/**
+ * WebAssembly memory never shrinks: after a layer that needed more than this, the kernel is re-instantiated
+ * on a fresh memory (before the next layer, in `prepare`) so the big one can be garbage-collected.
+ */
+export const KEEP_MEMORY_BYTES = 256 * 2 ** 20;
+
+/**
+ * A backend over instantiated kernels (without the tridiagonal one, the eigen-solve stays in TypeScript).
+ * @param renew makes fresh kernels on fresh memory; without it, memory is kept however large it grew
+ */
+export function wasmLinalg(
+  kernel: GramKernel,
+  tridiag?: TridiagKernel,
+  renew?: () => Promise<{ gram: GramKernel; tridiag?: TridiagKernel }>,
+  keepMemoryBytes = KEEP_MEMORY_BYTES,
+): LinalgBackend {
+  let current: { gram: GramKernel; tridiag?: TridiagKernel } = { gram: kernel, ...(tridiag ? { tridiag } : {}) };
+  const oversized = () => current.gram.memory.buffer.byteLength > keepMemoryBytes || (current.tridiag?.memory.buffer.byteLength ?? 0) > keepMemoryBytes;
   return {
     name: 'wasm-simd128 f64',
-    gram: (data, rows, cols, shouldCancel) => gramWasm(kernel, data, rows, cols, shouldCancel ? { shouldCancel } : {}),
-    ...(tridiag ? { symmetricEigenvalues: (matrix: Float64Array, n: number, shouldCancel?: ShouldCancel) => symmetricEigenvaluesWasm(tridiag, matrix, n, shouldCancel) } : {}),
+    gram: (data, rows, cols, shouldCancel) => gramWasm(current.gram, data, rows, cols, shouldCancel ? { shouldCancel } : {}),
+    ...(tridiag
+      ? { symmetricEigenvalues: (matrix: Float64Array, n: number, shouldCancel?: ShouldCancel) => symmetricEigenvaluesWasm(current.tridiag ?? tridiag, matrix, n, shouldCancel) }
+      : {}),
+    async prepare() {
+      if (renew && oversized()) current = await renew();
+    },
   };
 }
 
@@ -28,7 +51,17 @@ export function wasmLinalg(kernel: GramKernel, tridiag?: TridiagKernel): LinalgB
  * @throws WasmKernelError when WebAssembly or SIMD128 is unavailable; callers fall back to `TYPESCRIPT_LINALG`
  */
 export async function loadWasmLinalg(gram: WasmModuleSource, tridiag?: WasmModuleSource): Promise<LinalgBackend> {
-  const gramKernel = await instantiateGramKernel(gram, createWasmMemory({ shared: false }));
-  const tridiagKernel = tridiag ? await instantiateTridiagKernel(tridiag, createWasmMemory({ shared: false })) : undefined;
-  return wasmLinalg(gramKernel, tridiagKernel);
+  const api = webAssemblyApi();
+  // Compile once; fresh instances on fresh memory are then cheap.
+  const compile = async (source: WasmModuleSource) => (source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? api.compile(source) : source);
+  const gramModule = await compile(gram).catch((cause: unknown) => {
+    throw new WasmKernelError('WASM_UNSUPPORTED', 'This WebAssembly engine cannot compile the Gram kernel (it needs SIMD128).', { cause });
+  });
+  const tridiagModule = tridiag ? await compile(tridiag) : undefined;
+  const fresh = async () => ({
+    gram: await instantiateGramKernel(gramModule, createWasmMemory({ shared: false })),
+    ...(tridiagModule ? { tridiag: await instantiateTridiagKernel(tridiagModule, createWasmMemory({ shared: false })) } : {}),
+  });
+  const first = await fresh();
+  return wasmLinalg(first.gram, first.tridiag, fresh);
 }
