@@ -20,7 +20,7 @@ const ALPHA_CAP = 12;
  * with a line and dots, and the α curve shows how stable α is around it.
  */
 export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData> {
-  const m = { ...DEFAULT_MARGINS, right: 56, top: 26 };
+  const m = { ...DEFAULT_MARGINS, right: 56, top: 42 };
   let width = 600;
   let height = 320;
   let data: FitDiagnosticsData | null = null;
@@ -33,10 +33,21 @@ export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData
   const chosenLine = plot.append('line').attr('class', 'chosen-line');
   const dots = plot.append('g');
   const caption = svg.append('text').attr('class', 'caption').attr('text-anchor', 'end');
+  const legend = svg.append('g').attr('class', 'legend');
+  const entries: readonly (readonly [string, string])[] = [
+    ['series-D', 'D (left axis)'],
+    ['series-alpha', 'α (right axis)'],
+  ];
+  for (const [i, [cls, text]] of entries.entries()) {
+    const g = legend.append('g').attr('transform', `translate(${i * 120},0)`);
+    g.append('line').attr('class', cls).attr('x1', 0).attr('x2', 18);
+    g.append('text').attr('x', 24).attr('dy', '0.32em').text(text);
+  }
 
   function render(): void {
     const { w, h } = frame.layout(width, height);
     alphaTitle.attr('transform', `translate(${width - 12},${m.top + h / 2}) rotate(90)`);
+    legend.attr('transform', `translate(${m.left},${m.top - 10})`);
     if (!data || data.xmins.length < 2) {
       dPath.attr('d', '');
       aPath.attr('d', '');
@@ -70,7 +81,7 @@ export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData
       .attr('cy', (p) => p.cy);
     caption
       .attr('x', width - m.right)
-      .attr('y', m.top - 8)
+      .attr('y', m.top - 28)
       .text(chosen[0] ? `chosen xmin ${formatNumber(d.xmins[c] as number)}: D = ${formatNumber(d.Ds[c] as number)}, α = ${formatNumber(d.alphas[c] as number)}` : 'fit failed');
     svg.attr('aria-label', `Power-law fit diagnostics of ${d.label}: D and alpha against candidate xmin`);
   }
