@@ -8,8 +8,7 @@
  * once and post the `WebAssembly.Module` with the shared memory to each worker.
  */
 import type { WasmMemory, WasmModuleSource } from './webAssemblyApi';
-import { isSharedMemory, webAssemblyApi } from './webAssemblyApi';
-import { WasmKernelError } from './wasmKernelError';
+import { instantiateKernel } from './instantiateKernel';
 
 /**
  * The kernel's exports (all addresses are byte offsets into `memory`; see kernels/gram.ts for the layout).
@@ -43,42 +42,6 @@ type KernelFunction = (...args: number[]) => void;
  *   (shared memory with the unshared build or the reverse), 'WASM_KERNEL_INVALID' (not this kernel).
  */
 export async function instantiateGramKernel(source: WasmModuleSource, memory: WasmMemory): Promise<GramKernel> {
-  const api = webAssemblyApi();
-  let module: object;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    try {
-      module = await api.compile(source);
-    } catch (cause) {
-      throw new WasmKernelError('WASM_UNSUPPORTED', 'This WebAssembly engine cannot compile the Gram kernel (it needs SIMD128).', { cause });
-    }
-  } else {
-    module = source;
-  }
-  const shared = isSharedMemory(memory);
-  let exports: Record<string, unknown>;
-  try {
-    ({ exports } = await api.instantiate(module, { env: { memory } }));
-  } catch (cause) {
-    if (cause instanceof api.LinkError) {
-      throw new WasmKernelError(
-        'WASM_MEMORY_MISMATCH',
-        `The Gram kernel does not accept this ${shared ? 'shared' : 'unshared'} memory: use gram.${shared ? 'shared' : 'unshared'}.wasm.`,
-        { cause },
-      );
-    }
-    throw cause;
-  }
-  for (const name of EXPORTS) {
-    if (typeof exports[name] !== 'function') {
-      throw new WasmKernelError('WASM_KERNEL_INVALID', `The Gram kernel module has no function export "${name}".`);
-    }
-  }
-  // Checked just above; wasm functions with only i32 parameters and no result.
-  return {
-    memory,
-    shared,
-    packF32: exports.packF32 as KernelFunction,
-    packF64: exports.packF64 as KernelFunction,
-    gramPanel: exports.gramPanel as KernelFunction,
-  };
+  const { shared, exports } = await instantiateKernel(source, memory, { title: 'Gram', file: 'gram' }, EXPORTS);
+  return { memory, shared, packF32: exports.packF32 as KernelFunction, packF64: exports.packF64 as KernelFunction, gramPanel: exports.gramPanel as KernelFunction };
 }

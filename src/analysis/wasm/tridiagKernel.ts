@@ -8,8 +8,7 @@
  * `import url from '…/generated/tridiag.unshared.wasm?url'`). The module is ~4 KB.
  */
 import type { WasmMemory, WasmModuleSource } from './webAssemblyApi';
-import { isSharedMemory, webAssemblyApi } from './webAssemblyApi';
-import { WasmKernelError } from './wasmKernelError';
+import { instantiateKernel } from './instantiateKernel';
 
 /**
  * The kernel's exports. Addresses are byte offsets into `memory`; `lda` is the row stride of A in
@@ -38,8 +37,6 @@ export interface TridiagKernel {
 
 const EXPORTS = ['householderRow', 'lowerSymv', 'reflectAndNext', 'panelStep', 'packPanel', 'panelUpdate'] as const;
 
-type KernelFunction = (...args: number[]) => number;
-
 /**
  * Instantiate the tridiagonalisation kernel on `memory`.
  *
@@ -50,45 +47,15 @@ type KernelFunction = (...args: number[]) => number;
  *   (shared memory with the unshared build or the reverse), 'WASM_KERNEL_INVALID' (not this kernel).
  */
 export async function instantiateTridiagKernel(source: WasmModuleSource, memory: WasmMemory): Promise<TridiagKernel> {
-  const api = webAssemblyApi();
-  let module: object;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    try {
-      module = await api.compile(source);
-    } catch (cause) {
-      throw new WasmKernelError('WASM_UNSUPPORTED', 'This WebAssembly engine cannot compile the tridiagonalisation kernel (it needs SIMD128).', { cause });
-    }
-  } else {
-    module = source;
-  }
-  const shared = isSharedMemory(memory);
-  let exports: Record<string, unknown>;
-  try {
-    ({ exports } = await api.instantiate(module, { env: { memory } }));
-  } catch (cause) {
-    if (cause instanceof api.LinkError) {
-      const variant = shared ? 'shared' : 'unshared';
-      throw new WasmKernelError('WASM_MEMORY_MISMATCH', `The tridiagonalisation kernel does not accept this ${variant} memory: use tridiag.${variant}.wasm.`, {
-        cause,
-      });
-    }
-    throw cause;
-  }
-  for (const name of EXPORTS) {
-    if (typeof exports[name] !== 'function') {
-      throw new WasmKernelError('WASM_KERNEL_INVALID', `The tridiagonalisation kernel module has no function export "${name}".`);
-    }
-  }
-  // Checked just above; wasm functions with i32/f64 parameters returning f64 or nothing.
-  const f = (name: (typeof EXPORTS)[number]): KernelFunction => exports[name] as KernelFunction;
+  const { shared, exports } = await instantiateKernel(source, memory, { title: 'tridiagonalisation', file: 'tridiag' }, EXPORTS);
   return {
     memory,
     shared,
-    householderRow: f('householderRow'),
-    lowerSymv: f('lowerSymv'),
-    reflectAndNext: f('reflectAndNext'),
-    panelStep: f('panelStep'),
-    packPanel: f('packPanel'),
-    panelUpdate: f('panelUpdate'),
+    householderRow: exports.householderRow,
+    lowerSymv: exports.lowerSymv,
+    reflectAndNext: exports.reflectAndNext,
+    panelStep: exports.panelStep,
+    packPanel: exports.packPanel,
+    panelUpdate: exports.panelUpdate,
   };
 }
