@@ -43,6 +43,10 @@ test('opens on the embedded sample and shows every layer spectrum', async ({ pag
   await expect(page.locator('.stats')).toContainText('256 × (32 × 16) · n = 16');
   await page.getByTestId('conv-definition').selectOption('ww-pooled');
   await expect(page.locator('.metrics-definition')).toContainText('ww-pooled', { timeout: 30_000 });
+  // The randomised ESD adds its group of metrics.
+  await page.getByTestId('randomize').check();
+  await expect(page.locator('.metric-group [data-column="rand_distance"] dd')).toHaveText(/^\d/, { timeout: 30_000 });
+  await page.getByTestId('randomize').uncheck();
   await page.locator('.layer-list tbody').press('ArrowDown');
   await expect(page.locator('.layer-row.selected')).toHaveAttribute('data-tensor', 'conv2.bias');
   await page.locator('.layer-row[data-tensor="fc1.weight"]').click();

@@ -52,6 +52,9 @@ export function SettingsBar() {
           <option value="off">Gram only (fastest)</option>
         </select>
       </label>
+      <label className="toggle" title="Shuffle each layer's entries (seeded) and compare ESDs: rand_distance, ww_softrank, correlation traps (WeightWatcher randomize)">
+        <input type="checkbox" checked={settings.randomize ?? false} onChange={(e) => store.getState().setSettings({ randomize: e.target.checked })} data-testid="randomize" /> randomised ESD
+      </label>
       <label className="toggle" title="WeightWatcher's mp_fit: fit the Marchenko–Pastur law to the ESD bulk">
         <input type="checkbox" checked={settings.mpFit ?? false} onChange={(e) => store.getState().setSettings({ mpFit: e.target.checked })} /> MP fit
       </label>

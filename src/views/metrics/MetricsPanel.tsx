@@ -40,6 +40,15 @@ const GROUPS: readonly { readonly name: string; readonly metrics: readonly Metri
     ],
   },
   {
+    name: 'Randomised ESD',
+    metrics: [
+      { column: 'rand_distance', label: 'JS distance', title: 'Jensen–Shannon distance between the ESD and that of the shuffled layer (WW rand_distance)' },
+      { column: 'ww_softrank', label: 'soft rank', title: 'λ_max of the shuffled layer / λ_max (WW ww_softrank)' },
+      { column: 'rand_num_spikes', label: 'correlation traps', title: 'MP spikes of the shuffled layer’s ESD (WW rand_num_spikes)' },
+      { column: 'randomize_seed', label: 'seed', title: 'Seed of the shuffle' },
+    ],
+  },
+  {
     name: 'Rank',
     metrics: [
       { column: 'matrix_rank', label: 'rank', title: 'σ > σ_max·N·ε (WW matrix_rank)' },
