@@ -14,15 +14,28 @@ function cliLayers(): Record<string, Record<string, number | string>> {
   return Object.fromEntries(doc.layers.map((l) => [String(l.name), l]));
 }
 
-for (const [route, url, linalg] of [
-  ['WASM SIMD', '/', 'wasm-simd128 f64'],
-  ['plain TypeScript', '/?linalg=ts', 'typescript f64'],
-  ['WASM SIMD, dense Grams split across threads on shared memory', '/?gram=parallel', 'wasm-simd128 f64, Gram on several threads'],
+for (const [route, url, linalg, isolated] of [
+  ['WASM SIMD', '/', 'wasm-simd128 f64', true],
+  ['plain TypeScript', '/?linalg=ts', 'typescript f64', true],
+  ['WASM SIMD, dense Grams split across threads on shared memory', '/?gram=parallel', 'wasm-simd128 f64, Gram on several threads', true],
+  // A host that cannot send COOP/COEP: no shared memory, so no parallel Gram and no shared cancel flag; the
+  // single-thread WASM kernel still runs, with the same numbers.
+  ['not cross-origin isolated', '/?gram=parallel', 'wasm-simd128 f64', false],
 ] as const) {
   test(`the app (${route}) and \`npm run analyze\` print identical numbers for every layer of the sample`, async ({ page }) => {
     const cli = cliLayers();
     expect(Object.keys(cli)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
+    if (!isolated) {
+      await page.route('**/*', async (r) => {
+        const response = await r.fetch();
+        const headers = { ...response.headers() };
+        delete headers['cross-origin-opener-policy'];
+        delete headers['cross-origin-embedder-policy'];
+        await r.fulfill({ response, headers });
+      });
+    }
     await page.goto(url);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
     await waitForScan(page);
     await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
     await expect(page.locator('[data-linalg]')).toHaveAttribute('data-linalg', linalg);
