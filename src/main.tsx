@@ -6,6 +6,7 @@ import { createAppStore } from './state/createAppStore';
 import { createAnalysisClient } from './compute/analysisClient';
 import { createDefaultAnalysisPool } from './compute/analysisPool';
 import { loadSample } from './app/samples';
+import { syncPermalink } from './state/permalinkSync';
 import './app/app.css';
 
 const DEFAULT_SAMPLE = 'stroke-cnn';
@@ -31,5 +32,5 @@ const params = new URLSearchParams(location.search);
 if (params.get('linalg') === 'ts') store.getState().setSettings({ linalg: 'typescript' });
 // `?gram=parallel` splits every dense layer's Gram across threads (normally only very large ones).
 if (params.get('gram') === 'parallel') store.getState().setSettings({ parallelGram: 'always' });
-const requested = params.get('sample');
-void store.getState().openSample(requested ?? DEFAULT_SAMPLE);
+// The permalink: open its model and view, then keep the URL current.
+syncPermalink(store, location.search, DEFAULT_SAMPLE, (query) => history.replaceState(null, '', `?${query}`), ['linalg', 'gram']);

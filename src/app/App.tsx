@@ -15,6 +15,7 @@ import { formatCount } from '../views/layers/format';
 
 const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
 const selectSource = (s: { model: { source: { kind: string; id?: string } | null } }) => s.model.source;
+const selectRestoreFiles = (s: { restore: { files: readonly string[] | null } }) => s.restore.files;
 
 /** The application shell: header, drop target, progress, layer list and the selected layer. */
 export function App() {
@@ -23,6 +24,7 @@ export function App() {
   const status = useAppStore(selectModelStatus);
   const pendingName = useAppStore(selectPendingName);
   const source = useAppStore(selectSource);
+  const restoreFiles = useAppStore(selectRestoreFiles);
   const [samples, setSamples] = useState<SampleEntry[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -118,6 +120,12 @@ export function App() {
         </div>
       </header>
       <ErrorBanner />
+      {restoreFiles ? (
+        <p className="restore-hint" role="status" data-testid="restore-hint">
+          This link was made on a local file, which never leaves its owner’s machine: drop {restoreFiles.map((n) => `“${n}”`).join(', ')} here to
+          restore the view.
+        </p>
+      ) : null}
       <div className="toolbar">
         <ProgressBar />
         {info ? <SettingsBar /> : null}

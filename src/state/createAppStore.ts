@@ -5,6 +5,7 @@ import { createAnalysisSlice } from './slices/analysisSlice';
 import { createSelectionSlice } from './slices/selectionSlice';
 import { createReferenceSlice } from './slices/referenceSlice';
 import { createSettingsSlice } from './slices/settingsSlice';
+import { createPermalinkSlice } from './slices/permalinkSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -14,6 +15,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createSelectionSlice(...a),
     ...createReferenceSlice(deps)(...a),
     ...createSettingsSlice(...a),
+    ...createPermalinkSlice(...a),
   }));
 }
 

@@ -35,6 +35,11 @@ export const createModelSlice =
       set({ model: { ...previous, status: 'opening', pendingName, openError: null } });
       try {
         const info = await deps.client.open(files);
+        // The old model's results, reference and selection go before the new model appears, so no listener
+        // ever sees the new model with the old results.
+        get().resetAnalysis();
+        get().clearReference();
+        get().selectTensor(null);
         set({
           model: {
             status: 'ready',
@@ -44,9 +49,6 @@ export const createModelSlice =
             openError: null,
           },
         });
-        get().resetAnalysis();
-        get().clearReference();
-        get().selectTensor(null);
         void get().startAnalysis();
       } catch (error) {
         set({ model: { ...previous, status: previous.info ? 'ready' : 'idle', pendingName: null, openError: toSerializedError(error) } });

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
+import type { PermalinkState } from './permalink';
+import { DEFAULT_PERMALINK, decodePermalink, encodePermalink } from './permalink';
+
+const states: fc.Arbitrary<PermalinkState> = fc.record({
+  source: fc.oneof(
+    fc.constant(null),
+    fc.record({ kind: fc.constant('sample' as const), id: fc.string({ minLength: 1 }) }),
+    fc.record({ kind: fc.constant('files' as const), names: fc.array(fc.string(), { minLength: 1, maxLength: 4 }) }),
+  ),
+  layer: fc.option(fc.string(), { nil: null }),
+  conv: fc.constantFrom(...CONV_DEFINITIONS),
+  operatorInputSize: fc.integer({ min: 1, max: 256 }),
+  mpFit: fc.boolean(),
+  exactTail: fc.constantFrom('auto' as const, 'always' as const, 'off' as const),
+  randomize: fc.boolean(),
+  spectrumScale: fc.constantFrom('log' as const, 'linear' as const),
+});
+
+describe('permalinks', () => {
+  it('decode(encode(s)) = s for every state (any layer name, file names, unicode)', () => {
+    fc.assert(
+      fc.property(states, (s) => {
+        expect(decodePermalink(`?${encodePermalink(s)}`)).toEqual(s);
+      }),
+      { seed: 6, numRuns: 500 },
+    );
+  });
+
+  it('are short for the defaults and versioned', () => {
+    expect(encodePermalink(DEFAULT_PERMALINK)).toBe('v=1');
+    expect(encodePermalink({ ...DEFAULT_PERMALINK, source: { kind: 'sample', id: 'stroke-cnn' }, layer: 'fc1.weight' })).toBe('v=1&sample=stroke-cnn&layer=fc1.weight');
+  });
+
+  it('old, hand-edited or hostile links decode to valid states', () => {
+    expect(decodePermalink('?conv=bogus&n=-3&tail=never&mp=maybe&file=%7Bnot-json')).toEqual({ ...DEFAULT_PERMALINK, mpFit: false });
+    expect(decodePermalink('')).toEqual(DEFAULT_PERMALINK);
+    expect(decodePermalink('?file=%5B1%2C2%5D').source).toBeNull();
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The shareable slice of the app state as a versioned query string (`v=1`), and back. Only what is needed to
+ * reopen the same view: the model source (a sample id; a local file only by name, since its bytes cannot be
+ * in a URL), the layer, and the analysis settings. Unknown or invalid values decode to the defaults, so an
+ * old or hand-edited link still opens.
+ */
+import type { ConvDefinition } from '../analysis/spectra/layerSpectrum';
+import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
+
+export const PERMALINK_VERSION = 1;
+
+/** Where the model of a view comes from. */
+export type PermalinkSource = { readonly kind: 'sample'; readonly id: string } | { readonly kind: 'files'; readonly names: readonly string[] };
+
+export interface PermalinkState {
+  readonly source: PermalinkSource | null;
+  readonly layer: string | null;
+  readonly conv: ConvDefinition;
+  readonly operatorInputSize: number;
+  readonly mpFit: boolean;
+  readonly exactTail: 'auto' | 'always' | 'off';
+  readonly randomize: boolean;
+  readonly spectrumScale: 'log' | 'linear';
+}
+
+export const DEFAULT_PERMALINK: PermalinkState = {
+  source: null,
+  layer: null,
+  conv: 'ww-pooled',
+  operatorInputSize: 16,
+  mpFit: true,
+  exactTail: 'auto',
+  randomize: false,
+  spectrumScale: 'log',
+};
+
+const TAILS = ['auto', 'always', 'off'] as const;
+
+/** The query string (without `?`) of a state; defaults are left out to keep links short. */
+export function encodePermalink(state: PermalinkState): string {
+  const q = new URLSearchParams();
+  q.set('v', String(PERMALINK_VERSION));
+  if (state.source?.kind === 'sample') q.set('sample', state.source.id);
+  if (state.source?.kind === 'files') q.set('file', JSON.stringify(state.source.names));
+  if (state.layer !== null) q.set('layer', state.layer);
+  if (state.conv !== DEFAULT_PERMALINK.conv) q.set('conv', state.conv);
+  if (state.operatorInputSize !== DEFAULT_PERMALINK.operatorInputSize) q.set('n', String(state.operatorInputSize));
+  if (state.mpFit !== DEFAULT_PERMALINK.mpFit) q.set('mp', state.mpFit ? '1' : '0');
+  if (state.exactTail !== DEFAULT_PERMALINK.exactTail) q.set('tail', state.exactTail);
+  if (state.randomize !== DEFAULT_PERMALINK.randomize) q.set('rand', state.randomize ? '1' : '0');
+  if (state.spectrumScale !== DEFAULT_PERMALINK.spectrumScale) q.set('scale', state.spectrumScale);
+  return q.toString();
+}
+
+function fileNames(text: string | null): readonly string[] | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.length > 0 && parsed.every((n) => typeof n === 'string') ? (parsed as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The state a query string describes (a leading `?` is fine); anything missing or invalid is the default. */
+export function decodePermalink(search: string): PermalinkState {
+  const q = new URLSearchParams(search);
+  const sample = q.get('sample');
+  const files = fileNames(q.get('file'));
+  const conv = q.get('conv');
+  const n = Number(q.get('n'));
+  const tail = q.get('tail');
+  const scale = q.get('scale');
+  return {
+    source: sample ? { kind: 'sample', id: sample } : files ? { kind: 'files', names: files } : null,
+    layer: q.get('layer'),
+    conv: (CONV_DEFINITIONS as readonly string[]).includes(conv ?? '') ? (conv as ConvDefinition) : DEFAULT_PERMALINK.conv,
+    operatorInputSize: Number.isInteger(n) && n >= 1 && n <= 256 ? n : DEFAULT_PERMALINK.operatorInputSize,
+    mpFit: q.has('mp') ? q.get('mp') === '1' : DEFAULT_PERMALINK.mpFit,
+    exactTail: (TAILS as readonly string[]).includes(tail ?? '') ? (tail as PermalinkState['exactTail']) : DEFAULT_PERMALINK.exactTail,
+    randomize: q.get('rand') === '1',
+    spectrumScale: scale === 'linear' ? 'linear' : 'log',
+  };
+}

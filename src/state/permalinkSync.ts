@@ -1,0 +1,64 @@
+/**
+ * Keep the URL and the store in step: apply a permalink on load, then rewrite the URL (history.replaceState)
+ * whenever the shareable slice changes. The browser parts (location, history) are passed in, so this is testable.
+ */
+import type { AppStore } from './createAppStore';
+import type { PermalinkState } from './permalink';
+import { decodePermalink, encodePermalink } from './permalink';
+
+/** The shareable slice of the current state. */
+export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkState {
+  const source = state.model.source;
+  const s = state.settings;
+  return {
+    source: source?.kind === 'sample' ? { kind: 'sample', id: source.id } : source?.kind === 'files' ? { kind: 'files', names: source.names } : null,
+    layer: state.selection.tensor,
+    conv: s.conv ?? 'ww-pooled',
+    operatorInputSize: s.operatorInputSize ?? 16,
+    mpFit: s.mpFit ?? true,
+    exactTail: s.exactTail ?? 'auto',
+    randomize: s.randomize ?? false,
+    spectrumScale: state.view.spectrumScale,
+  };
+}
+
+/**
+ * Apply `search` to the store and open its model (or `fallbackSample`), then keep the URL current.
+ * @param extraParams query parameters outside the permalink to keep in the URL (e.g. debugging switches)
+ */
+export function syncPermalink(
+  store: AppStore,
+  search: string,
+  fallbackSample: string,
+  replaceUrl: (query: string) => void,
+  extraParams: readonly string[] = [],
+): () => void {
+  const link = decodePermalink(search);
+  const kept = new URLSearchParams(search);
+  const extras = extraParams.flatMap((k) => (kept.has(k) ? [[k, kept.get(k) as string] as const] : []));
+  const state = store.getState();
+  state.setSettings({ conv: link.conv, operatorInputSize: link.operatorInputSize, mpFit: link.mpFit, exactTail: link.exactTail, randomize: link.randomize });
+  state.setSpectrumScale(link.spectrumScale);
+  state.setRestore({ layer: link.layer, files: link.source?.kind === 'files' ? link.source.names : null });
+  void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
+  let last = '';
+  return store.subscribe((s) => {
+    // A layer asked for by the link is selected as soon as the open model has it.
+    const wanted = s.restore.layer;
+    // (Once its result is in: opening a model resets the selection, and the scan selects its first layer.)
+    const ready = wanted !== null && (s.analysis.results[wanted] !== undefined || s.analysis.status === 'done');
+    if (ready && s.model.info?.tensors.some((t) => t.name === wanted) && (s.restore.files === null || s.model.source?.kind === 'files')) {
+      s.setRestore({ layer: null });
+      if (s.selection.tensor !== wanted) s.selectTensor(wanted);
+      return;
+    }
+    if (s.restore.files !== null && s.model.source?.kind === 'files') s.setRestore({ files: null });
+    // While the link's local files are awaited, keep the link as it was.
+    if (s.restore.files !== null) return;
+    const query = [encodePermalink(permalinkOf(s)), ...extras.map(([k, v]) => `${k}=${encodeURIComponent(v)}`)].join('&');
+    if (query !== last) {
+      last = query;
+      replaceUrl(query);
+    }
+  });
+}

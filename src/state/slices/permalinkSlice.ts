@@ -1,0 +1,20 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppState } from '../appState';
+
+/** What a permalink asked for that cannot be applied yet: a layer not scanned yet, local files not dropped yet. */
+export interface PermalinkSlice {
+  restore: {
+    /** Select this layer once the model that has it is open. */
+    layer: string | null;
+    /** The link was made on these local files: ask the user to drop them. */
+    files: readonly string[] | null;
+  };
+  setRestore(restore: Partial<PermalinkSlice['restore']>): void;
+}
+
+export const createPermalinkSlice: StateCreator<AppState, [], [], PermalinkSlice> = (set) => ({
+  restore: { layer: null, files: null },
+  setRestore(restore) {
+    set((s) => ({ restore: { ...s.restore, ...restore } }));
+  },
+});
