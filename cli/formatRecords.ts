@@ -1,35 +1,13 @@
-/** Layer records as CSV or an aligned text table (the JSON form is `JSON.stringify`). */
+/** Layer records as an aligned text table (CSV and records: workers/layerRecords.ts, shared with the app). */
+import type { LayerRecord } from '../workers/layerRecords';
+import { cellText, columnsOf } from '../workers/layerRecords';
 
-/** One output row: column name → value. */
-export type LayerRecord = Readonly<Record<string, string | number | boolean | null>>;
-
-/** The union of the records' columns, in first-seen order. */
-export function columnsOf(records: readonly LayerRecord[]): string[] {
-  const seen = new Set<string>();
-  for (const r of records) for (const k of Object.keys(r)) seen.add(k);
-  return [...seen];
-}
-
-/** A number as printed: full precision (round-trips), so the CLI and the app can be compared exactly. */
-function cell(value: LayerRecord[string] | undefined): string {
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** RFC 4180 CSV with a header row. */
-export function toCsv(records: readonly LayerRecord[], columns = columnsOf(records)): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of records) lines.push(columns.map((c) => csvCell(cell(r[c]))).join(','));
-  return `${lines.join('\n')}\n`;
-}
+export type { LayerRecord } from '../workers/layerRecords';
+export { columnsOf, toCsv } from '../workers/layerRecords';
 
 /** A number shortened for reading on a terminal (the CSV and JSON keep full precision). */
 function short(value: LayerRecord[string] | undefined): string {
-  if (typeof value !== 'number' || Number.isInteger(value)) return cell(value);
+  if (typeof value !== 'number' || Number.isInteger(value)) return cellText(value);
   const abs = Math.abs(value);
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : value.toPrecision(4);
 }

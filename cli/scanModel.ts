@@ -5,9 +5,10 @@ import { spectrumShape } from '../src/analysis/spectra/layerSpectrum';
 import { notAnalysedReason } from '../src/model/analysable';
 import type { Model, TensorRef } from '../src/model/types';
 import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
-import type { AnalysisSettings, LayerResult } from '../workers/protocol';
+import type { AnalysisSettings } from '../workers/protocol';
 import { scanTensor } from '../workers/scanTensor';
-import type { LayerRecord } from './formatRecords';
+import type { LayerRecord } from '../workers/layerRecords';
+import { layerRecord } from '../workers/layerRecords';
 
 /** What a scan prints: one record per analysed layer, plus what was skipped and why. */
 export interface ScanOutput {
@@ -17,15 +18,6 @@ export interface ScanOutput {
   readonly notes: string[];
   /** The linear-algebra backend that computed the σ. */
   readonly linalg: string;
-}
-
-/** The record of one scanned tensor: name and shape, then WeightWatcher's columns, then ours. */
-export function layerRecord(ref: TensorRef, result: LayerResult): LayerRecord {
-  const base = { name: ref.name, shape: ref.shape.join('x'), dtype: ref.dtype };
-  if (result.status === 'non-finite') return { ...base, status: 'non-finite', nan_count: result.nanCount, inf_count: result.infCount };
-  if (result.status === 'failed') return { ...base, status: 'failed', error: `${result.error.code ?? ''} ${result.error.message}`.trim() };
-  const { report } = result;
-  return { ...base, ...report.columns, definition: report.definition, ...(report.approximations.length ? { approximations: report.approximations.join('; ') } : {}) };
 }
 
 /** Why this tensor is left out under WW's filters (N, M, rf known from the shape: nothing is read). */

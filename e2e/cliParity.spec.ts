@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { waitForScan } from './helpers';
@@ -58,3 +59,17 @@ for (const [route, url, linalg, isolated] of [
     expect(compared).toBeGreaterThan(80);
   });
 }
+
+test('the metrics exported from the app as CSV are the file `npm run analyze --csv` writes', async ({ page }) => {
+  const cli = execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors'), '--csv', '--mp-fit', '--min-evals', '0'], {
+    encoding: 'utf8',
+  });
+  await page.goto('/');
+  await waitForScan(page);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  expect(csv.suggestedFilename()).toBe('stroke-cnn-metrics.csv');
+  expect(readFileSync(await csv.path(), 'utf8')).toBe(cli);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const doc = JSON.parse(readFileSync(await json.path(), 'utf8')) as { layers: { name: string; alpha: number }[] };
+  expect(doc.layers.map((l) => l.name)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
+});

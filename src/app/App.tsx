@@ -6,6 +6,7 @@ import { LayerList } from '../views/layers/LayerList';
 import { LayerDetail } from './LayerDetail';
 import { ProgressBar } from './ProgressBar';
 import { SettingsBar } from './SettingsBar';
+import { ExportMenu } from './ExportMenu';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
@@ -129,6 +130,7 @@ export function App() {
       <div className="toolbar">
         <ProgressBar />
         {info ? <SettingsBar /> : null}
+        {info ? <ExportMenu /> : null}
       </div>
       <main className="workspace">
         <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}</aside>
