@@ -4,6 +4,7 @@ import { SpectrumView } from '../views/spectrum/SpectrumView';
 import { EsdView, eigenvalueLabel } from '../views/esd/EsdView';
 import { FitDiagnosticsView } from '../views/fit/FitDiagnosticsView';
 import { MetricsPanel } from '../views/metrics/MetricsPanel';
+import { ChartExport } from './ChartExport';
 import { notAnalysedReason } from '../model/analysable';
 import { formatNumber } from '../views/shared/chart';
 import { formatShape } from '../views/layers/format';
@@ -18,6 +19,7 @@ export function LayerDetail() {
   const store = useAppStoreApi();
   if (!tensor) return <p className="hint">Select a layer on the left.</p>;
   const reason = notAnalysedReason(tensor);
+  const fileStem = tensor.name.replace(/[^\w.-]+/g, '_');
   const spectrum = result?.status === 'ok' ? result.spectrum : null;
   const sv = spectrum?.singularValues;
   const sMax = sv?.[0] ?? 0;
@@ -89,6 +91,7 @@ export function LayerDetail() {
         <figure className="plot">
           <figcaption>
             Singular values by rank
+            <ChartExport name={`${fileStem}-spectrum`} />
             <label className="toggle">
               <input
                 type="checkbox"
@@ -101,11 +104,17 @@ export function LayerDetail() {
           <SpectrumView />
         </figure>
         <figure className="plot">
-          <figcaption>ESD of {result?.status === 'ok' ? eigenvalueLabel(result.report.evalScale) : 'λ'}, with the fits</figcaption>
+          <figcaption>
+            ESD of {result?.status === 'ok' ? eigenvalueLabel(result.report.evalScale) : 'λ'}, with the fits
+            <ChartExport name={`${fileStem}-esd`} />
+          </figcaption>
           <EsdView />
         </figure>
         <figure className="plot">
-          <figcaption>Power-law fit: D and α against xmin</figcaption>
+          <figcaption>
+            Power-law fit: D and α against xmin
+            <ChartExport name={`${fileStem}-fit`} />
+          </figcaption>
           <FitDiagnosticsView />
         </figure>
       </div>

@@ -54,7 +54,10 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     const yMin = Math.max(d3.min(dens) ?? yMax / 1e3, yMax * 1e-8);
     const y = d3.scaleLog().domain([yMin / 2, yMax * 1.5]).range([h, 0]).clamp(true);
     const [xLo, xHi] = x.domain() as [number, number];
-    const visible = (points: [number, number][]) => points.filter(([px]) => px >= xLo && px <= xHi).map(([px, py]) => [x(px), y(py)] as [number, number]);
+    const [yLo] = y.domain() as [number, number];
+    // Points below the plot's floor are left out, not clamped (a clamped tail would draw a flat line).
+    const visible = (points: [number, number][]) =>
+      points.filter(([px, py]) => px >= xLo && px <= xHi && py >= yLo).map(([px, py]) => [x(px), y(py)] as [number, number]);
     const line = d3.line();
     plPath.attr('d', plPoints.length > 1 ? (line(visible(plPoints)) ?? '') : '');
     mpPath.attr('d', mpPoints.length > 1 ? (line(visible(mpPoints)) ?? '') : '');
