@@ -176,3 +176,19 @@ test('NaN/Inf weights are counted and flagged per layer, never fed to the SVD', 
   await broken.click();
   await expect(page.locator('.layer-detail [role="alert"]')).toContainText('2 NaN and 1 ±Inf');
 });
+
+test('the whole-model view plots α by depth, linked to the layer list by hover and click', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  await expect(page.locator('.view-depth circle.depth-dot')).toHaveCount(5);
+  await page.locator('.layer-row[data-tensor="fc1.weight"]').hover();
+  await expect(page.locator('.view-depth circle.hovered')).toHaveAttribute('data-layer', 'fc1.weight');
+  await page.locator('.view-depth circle[data-layer="conv3.weight"]').hover();
+  await expect(page.locator('.layer-row.hovered')).toHaveAttribute('data-tensor', 'conv3.weight');
+  await page.locator('.view-depth circle[data-layer="conv3.weight"]').click();
+  await expect(page.locator('.layer-detail h2')).toHaveText('conv3.weight');
+  await expect(page.locator('.view-depth circle.selected')).toHaveAttribute('data-layer', 'conv3.weight');
+  await page.getByTestId('overview-metric').selectOption('stable_rank');
+  await expect(page.locator('.view-depth svg')).toHaveAttribute('aria-label', /stable rank of 5 layers/);
+  await page.screenshot({ path: join(SHOTS, 'overview.png') });
+});

@@ -7,6 +7,7 @@ import { LayerDetail } from './LayerDetail';
 import { ProgressBar } from './ProgressBar';
 import { SettingsBar } from './SettingsBar';
 import { ExportMenu } from './ExportMenu';
+import { OverviewView } from '../views/overview/OverviewView';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
@@ -134,7 +135,10 @@ export function App() {
       </div>
       <main className="workspace">
         <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}</aside>
-        <div className="detail">{info ? <LayerDetail /> : null}</div>
+        <div className="detail">
+          {info ? <OverviewView /> : null}
+          {info ? <LayerDetail /> : null}
+        </div>
       </main>
       <footer className="app-footer">
         Everything runs in this tab: files you open are read locally and never uploaded. Drop a model (with its shards or data

@@ -33,3 +33,4 @@ export const selectSelectedReferenceSpectrum = (s: AppState): SpectrumResult | n
   return s.reference.spectra[name] ?? null;
 };
 export const selectSettings = (s: AppState) => s.settings;
+export const selectHover = (s: AppState) => s.hover;

@@ -4,7 +4,7 @@ import { notAnalysedReason } from '../../model/analysable';
 import type { TensorInfo } from '../../model/types';
 import type { LayerResult } from '../../state/resultTypes';
 import { useAppStore, useAppStoreApi } from '../shared/storeContext';
-import { selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
+import { selectHover, selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
 import { formatCount, formatShape } from './format';
 
 function statusOf(t: TensorInfo, result: LayerResult | undefined): { text: string; cls: string; title: string } {
@@ -35,6 +35,7 @@ export function LayerList() {
   const info = useAppStore(selectModelInfo);
   const results = useAppStore(selectResults);
   const selected = useAppStore(selectSelectedTensorName);
+  const hovered = useAppStore(selectHover);
   const store = useAppStoreApi();
 
   const onKeyDown = useCallback(
@@ -77,11 +78,13 @@ export function LayerList() {
             <tr
               key={t.name}
               id={rowId(t.name)}
-              className={`layer-row status-${status.cls}${isSelected ? ' selected' : ''}`}
+              className={`layer-row status-${status.cls}${isSelected ? ' selected' : ''}${t.name === hovered ? ' hovered' : ''}`}
               aria-selected={isSelected}
               data-tensor={t.name}
               data-status={status.cls}
               onClick={() => store.getState().selectTensor(t.name)}
+              onPointerEnter={() => store.getState().setHover(t.name)}
+              onPointerLeave={() => store.getState().setHover(null)}
             >
               <td className="name" title={`${t.name} (${t.file})`}>
                 {t.name}

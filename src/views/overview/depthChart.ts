@@ -1,0 +1,101 @@
+import * as d3 from 'd3';
+import type { Chart } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, formatNumber } from '../shared/chart';
+
+/** One analysed layer, in depth (model) order. */
+export interface DepthPoint {
+  readonly name: string;
+  readonly value: number;
+  /** WeightWatcher's warning for the layer ('' when none). */
+  readonly warning: string;
+}
+
+export interface DepthChartData {
+  readonly points: readonly DepthPoint[];
+  /** The metric's label on the y axis. */
+  readonly metric: string;
+  /** A band to shade (e.g. α in [2, 6], WeightWatcher's well-trained range), with its label. */
+  readonly band: { readonly lo: number; readonly hi: number; readonly label: string } | null;
+  readonly selected: string | null;
+  readonly hovered: string | null;
+  readonly onSelect: (name: string) => void;
+  readonly onHover: (name: string | null) => void;
+}
+
+/** A metric against depth for every analysed layer: the whole network's health at a glance. */
+export function depthChart(root: HTMLElement): Chart<DepthChartData> {
+  const m = { ...DEFAULT_MARGINS, bottom: 34 };
+  let width = 600;
+  let height = 220;
+  let data: DepthChartData | null = null;
+  const frame = chartFrame(root, 'chart-depth', { x: 'layer (depth order)', y: '' }, m);
+  const { svg, plot, gridY, xAxis, yAxis } = frame;
+  const band = plot.insert('rect', '.axis-x').attr('class', 'depth-band');
+  const bandLabel = plot.append('text').attr('class', 'depth-band-label').attr('text-anchor', 'end');
+  const line = plot.append('path').attr('class', 'depth-line');
+  const dots = plot.append('g');
+  const yTitle = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle');
+  const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end');
+
+  function render(): void {
+    const { w, h } = frame.layout(width, height);
+    yTitle.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`).text(data?.metric ?? '');
+    const d = data;
+    const points = d ? d.points.filter((p) => Number.isFinite(p.value)) : [];
+    if (!d || points.length === 0) {
+      dots.selectAll('circle').remove();
+      line.attr('d', '');
+      band.attr('height', 0);
+      return;
+    }
+    const x = d3.scalePoint<string>().domain(points.map((p) => p.name)).range([0, w]).padding(0.5);
+    const values = points.map((p) => p.value);
+    const lo = Math.min(...values, d.band ? d.band.lo : Infinity);
+    const hi = Math.max(...values, d.band ? d.band.hi : -Infinity);
+    const y = d3.scaleLinear().domain([lo, hi]).nice().range([h, 0]);
+    xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).tickFormat((_n, i) => (points.length <= 24 || i % Math.ceil(points.length / 24) === 0 ? String(i + 1) : '')));
+    yAxis.call(d3.axisLeft(y).ticks(Math.max(2, Math.round(h / 40))));
+    gridY.call(d3.axisLeft(y).ticks(Math.max(2, Math.round(h / 40))).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
+    if (d.band) {
+      band.attr('x', 0).attr('width', w).attr('y', y(d.band.hi)).attr('height', Math.max(0, y(d.band.lo) - y(d.band.hi)));
+      bandLabel.attr('x', w - 4).attr('y', y(d.band.hi) + 12).text(d.band.label);
+    } else {
+      band.attr('height', 0);
+      bandLabel.text('');
+    }
+    line.attr('d', d3.line<DepthPoint>().x((p) => x(p.name) ?? 0).y((p) => y(p.value))(points) ?? '');
+    dots
+      .selectAll<SVGCircleElement, DepthPoint>('circle')
+      .data(points, (p) => p.name)
+      .join('circle')
+      .attr('class', (p) => `depth-dot${p.warning ? ` warn-${p.warning}` : ''}${p.name === d.selected ? ' selected' : ''}${p.name === d.hovered ? ' hovered' : ''}`)
+      .attr('data-layer', (p) => p.name)
+      .attr('cx', (p) => x(p.name) ?? 0)
+      .attr('cy', (p) => y(p.value))
+      .attr('r', (p) => (p.name === d.selected || p.name === d.hovered ? 6 : 4))
+      .on('click', (_e, p) => d.onSelect(p.name))
+      .on('pointerenter', (_e, p) => d.onHover(p.name))
+      .on('pointerleave', () => d.onHover(null));
+    const shown = points.find((p) => p.name === d.hovered) ?? points.find((p) => p.name === d.selected);
+    tooltip
+      .attr('x', width - m.right)
+      .attr('y', m.top - 2)
+      .text(shown ? `${shown.name}: ${d.metric} = ${formatNumber(shown.value)}${shown.warning ? ` (${shown.warning})` : ''}` : '');
+    svg.attr('aria-label', `${d.metric} of ${points.length} layers in depth order`);
+  }
+
+  return {
+    update(next) {
+      data = next;
+      render();
+    },
+    resize(w, h) {
+      width = w;
+      height = h;
+      render();
+    },
+    destroy() {
+      svg.remove();
+    },
+  };
+}
