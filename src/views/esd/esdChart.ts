@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, formatNumber, logTickFormat } from '../shared/chart';
+import type { Chart, ChartState } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
 
 /** A log-binned empirical spectral density, as `esdHistogram` returns it. */
 export interface EsdData {
@@ -20,9 +20,7 @@ export interface EsdData {
 /** The ESD on log-log axes: bars for the layer, an outline for the reference. */
 export function esdChart(root: HTMLElement): Chart<EsdData> {
   const m = { ...DEFAULT_MARGINS, top: 42 };
-  let width = 600;
-  let height = 320;
-  let data: EsdData | null = null;
+  const state: ChartState<EsdData> = { data: null, width: 600, height: 320 };
 
   const frame = chartFrame(root, 'chart-esd', { x: 'eigenvalue λ (log)', y: 'density (log)' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
@@ -36,12 +34,12 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
 
   function render(): void {
-    const { w, h } = frame.layout(width, height);
-    if (!data || data.edges.length < 2) {
+    const { w, h } = frame.layout(state.width, state.height);
+    if (!state.data || state.data.edges.length < 2) {
       bars.selectAll('rect').remove();
       return;
     }
-    const d = data;
+    const d = state.data;
     const ref = d.reference;
     const edges = [...d.edges, ...(ref ? ref.edges : [])];
     const dens = [...d.density, ...(ref ? ref.density : [])].filter((v) => v > 0);
@@ -114,7 +112,7 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
       .on('pointerenter', (_event, b) => {
         tooltip
           .style('display', null)
-          .attr('x', width - m.right)
+          .attr('x', state.width - m.right)
           .attr('y', m.top - 6)
           .text(`λ ∈ [${formatNumber(b.lo)}, ${formatNumber(b.hi)}): ${b.count} eigenvalue${b.count === 1 ? '' : 's'}`);
       })
@@ -130,24 +128,11 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     } else refPath.style('display', 'none');
     const total = d3.sum(d.counts);
     caption
-      .attr('x', width - m.right)
+      .attr('x', state.width - m.right)
       .attr('y', m.top - 28)
       .text(`${total} positive eigenvalues${d.zeroCount ? `, ${d.zeroCount} zero (not shown)` : ''}${ref ? ' · dashed: reference' : ''}`);
     svg.attr('aria-label', `Empirical spectral density of ${d.label}, log-log, ${total} eigenvalues`);
   }
 
-  return {
-    update(next) {
-      data = next;
-      render();
-    },
-    resize(w, h) {
-      width = w;
-      height = h;
-      render();
-    },
-    destroy() {
-      svg.remove();
-    },
-  };
+  return chartLifecycle(svg, state, render);
 }

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, formatNumber, logTickFormat } from '../shared/chart';
+import type { Chart, ChartState } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
 
 /** The power-law fit's diagnostics (SCIENCE.md §2): KS distance D and α for every candidate xmin. */
 export interface FitDiagnosticsData {
@@ -21,9 +21,7 @@ const ALPHA_CAP = 12;
  */
 export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData> {
   const m = { ...DEFAULT_MARGINS, right: 56, top: 42 };
-  let width = 600;
-  let height = 320;
-  let data: FitDiagnosticsData | null = null;
+  const state: ChartState<FitDiagnosticsData> = { data: null, width: 600, height: 320 };
   const frame = chartFrame(root, 'chart-fit', { x: 'candidate xmin (λ, log)', y: 'KS distance D' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
   const alphaAxis = plot.append('g').attr('class', 'axis axis-y2');
@@ -45,16 +43,16 @@ export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData
   }
 
   function render(): void {
-    const { w, h } = frame.layout(width, height);
-    alphaTitle.attr('transform', `translate(${width - 12},${m.top + h / 2}) rotate(90)`);
+    const { w, h } = frame.layout(state.width, state.height);
+    alphaTitle.attr('transform', `translate(${state.width - 12},${m.top + h / 2}) rotate(90)`);
     legend.attr('transform', `translate(${m.left},${m.top - 10})`);
-    if (!data || data.xmins.length < 2) {
+    if (!state.data || state.data.xmins.length < 2) {
       dPath.attr('d', '');
       aPath.attr('d', '');
       caption.text('');
       return;
     }
-    const d = data;
+    const d = state.data;
     const x = d3.scaleLog().domain(d3.extent(d.xmins) as [number, number]).range([0, w]);
     const y = d3.scaleLinear().domain([0, Math.max(1e-3, d3.max(d.Ds) ?? 1)]).nice().range([h, 0]);
     const alphas = Array.from(d.alphas, (a) => (Number.isFinite(a) ? Math.min(a, ALPHA_CAP) : ALPHA_CAP));
@@ -80,24 +78,11 @@ export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData
       .attr('cx', (p) => p.cx)
       .attr('cy', (p) => p.cy);
     caption
-      .attr('x', width - m.right)
+      .attr('x', state.width - m.right)
       .attr('y', m.top - 28)
       .text(chosen[0] ? `chosen xmin ${formatNumber(d.xmins[c] as number)}: D = ${formatNumber(d.Ds[c] as number)}, α = ${formatNumber(d.alphas[c] as number)}` : 'fit failed');
     svg.attr('aria-label', `Power-law fit diagnostics of ${d.label}: D and alpha against candidate xmin`);
   }
 
-  return {
-    update(next) {
-      data = next;
-      render();
-    },
-    resize(w, h) {
-      width = w;
-      height = h;
-      render();
-    },
-    destroy() {
-      svg.remove();
-    },
-  };
+  return chartLifecycle(svg, state, render);
 }

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, formatNumber } from '../shared/chart';
+import type { Chart, ChartState } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber } from '../shared/chart';
 
 /** One analysed layer, in depth (model) order. */
 export interface DepthPoint {
@@ -25,9 +25,7 @@ export interface DepthChartData {
 /** A metric against depth for every analysed layer: the whole network's health at a glance. */
 export function depthChart(root: HTMLElement): Chart<DepthChartData> {
   const m = { ...DEFAULT_MARGINS, bottom: 34 };
-  let width = 600;
-  let height = 220;
-  let data: DepthChartData | null = null;
+  const state: ChartState<DepthChartData> = { data: null, width: 600, height: 220 };
   const frame = chartFrame(root, 'chart-depth', { x: 'layer (depth order)', y: '' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
   const band = plot.insert('rect', '.axis-x').attr('class', 'depth-band');
@@ -38,9 +36,9 @@ export function depthChart(root: HTMLElement): Chart<DepthChartData> {
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end');
 
   function render(): void {
-    const { w, h } = frame.layout(width, height);
-    yTitle.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`).text(data?.metric ?? '');
-    const d = data;
+    const { w, h } = frame.layout(state.width, state.height);
+    yTitle.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`).text(state.data?.metric ?? '');
+    const d = state.data;
     const points = d ? d.points.filter((p) => Number.isFinite(p.value)) : [];
     if (!d || points.length === 0) {
       dots.selectAll('circle').remove();
@@ -78,24 +76,11 @@ export function depthChart(root: HTMLElement): Chart<DepthChartData> {
       .on('pointerleave', () => d.onHover(null));
     const shown = points.find((p) => p.name === d.hovered) ?? points.find((p) => p.name === d.selected);
     tooltip
-      .attr('x', width - m.right)
+      .attr('x', state.width - m.right)
       .attr('y', m.top - 2)
       .text(shown ? `${shown.name}: ${d.metric} = ${formatNumber(shown.value)}${shown.warning ? ` (${shown.warning})` : ''}` : '');
     svg.attr('aria-label', `${d.metric} of ${points.length} layers in depth order`);
   }
 
-  return {
-    update(next) {
-      data = next;
-      render();
-    },
-    resize(w, h) {
-      width = w;
-      height = h;
-      render();
-    },
-    destroy() {
-      svg.remove();
-    },
-  };
+  return chartLifecycle(svg, state, render);
 }

@@ -7,6 +7,34 @@ export interface Chart<D> {
   destroy(): void;
 }
 
+/** What a chart core draws from: its latest data and its size in px. */
+export interface ChartState<D> {
+  data: D | null;
+  width: number;
+  height: number;
+}
+
+/**
+ * The `Chart` of a core that draws everything from `state` in `render`: `update` and `resize` store and redraw,
+ * `destroy` removes the SVG.
+ */
+export function chartLifecycle<D>(svg: { remove(): unknown }, state: ChartState<D>, render: () => void): Chart<D> {
+  return {
+    update(next) {
+      state.data = next;
+      render();
+    },
+    resize(w, h) {
+      state.width = w;
+      state.height = h;
+      render();
+    },
+    destroy() {
+      svg.remove();
+    },
+  };
+}
+
 /** Chart margins in px: room for the axes and their labels. */
 export interface Margins {
   readonly top: number;

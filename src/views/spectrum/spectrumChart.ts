@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, formatNumber, logTickFormat } from '../shared/chart';
+import type { Chart, ChartState } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
 import { decimateMinMax } from '../shared/decimate';
 
 /** What the spectrum plot shows: singular values by rank, optionally a reference curve (e.g. the random init twin). */
@@ -18,9 +18,7 @@ export interface SpectrumData {
  */
 export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
   const m = DEFAULT_MARGINS;
-  let width = 600;
-  let height = 320;
-  let data: SpectrumData | null = null;
+  const state: ChartState<SpectrumData> = { data: null, width: 600, height: 320 };
 
   const frame = chartFrame(root, 'chart-spectrum', { x: 'rank i (largest first)', y: 'singular value σᵢ' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
@@ -36,11 +34,11 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
   let y: d3.ScaleContinuousNumeric<number, number> = d3.scaleLog();
 
   function render(): void {
-    const { w, h } = frame.layout(width, height);
+    const { w, h } = frame.layout(state.width, state.height);
     overlay.attr('width', w).attr('height', h);
-    if (!data) return;
-    const values = data.singularValues;
-    const ref = data.reference?.singularValues;
+    if (!state.data) return;
+    const values = state.data.singularValues;
+    const ref = state.data.reference?.singularValues;
     const n = Math.max(values.length, ref?.length ?? 0);
     const positive = (a: Float64Array | undefined) => (a ? Array.from(a).filter((v) => v > 0) : []);
     const all = [...positive(values), ...positive(ref)];
@@ -48,21 +46,21 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
     const minPositive = d3.min(all) ?? max / 10;
     x = d3.scaleLinear().domain([1, Math.max(2, n)]).range([0, w]);
     y =
-      data.scale === 'log'
+      state.data.scale === 'log'
         ? d3.scaleLog().domain(logDomain(minPositive, max)).range([h, 0])
         : d3.scaleLinear().domain([0, max]).range([h, 0]).nice();
     const ticks = Math.max(2, Math.round(h / 45));
     xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.round(w / 80))).tickFormat(d3.format('d')));
-    yAxis.call(d3.axisLeft(y).ticks(ticks).tickFormat(data.scale === 'log' ? logTickFormat(y as d3.ScaleLogarithmic<number, number>, ticks) : (d) => formatNumber(+d)));
+    yAxis.call(d3.axisLeft(y).ticks(ticks).tickFormat(state.data.scale === 'log' ? logTickFormat(y as d3.ScaleLogarithmic<number, number>, ticks) : (d) => formatNumber(+d)));
     gridY.call(d3.axisLeft(y).ticks(ticks).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
     const line = (a: Float64Array) => {
-      const points = decimateMinMax(a, w, data?.scale === 'log');
+      const points = decimateMinMax(a, w, state.data?.scale === 'log');
       return d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]))(points) ?? '';
     };
     path.attr('d', line(values));
     refPath.attr('d', ref ? line(ref) : '').style('display', ref ? 'inline' : 'none');
     legend.attr('transform', `translate(${m.left + w - 8},${m.top + 8})`);
-    const items = [{ cls: 'series-main', label: data.label }, ...(data.reference ? [{ cls: 'series-reference', label: data.reference.label }] : [])];
+    const items = [{ cls: 'series-main', label: state.data.label }, ...(state.data.reference ? [{ cls: 'series-reference', label: state.data.reference.label }] : [])];
     legend
       .selectAll<SVGGElement, (typeof items)[number]>('g')
       .data(items)
@@ -75,23 +73,23 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
       .attr('transform', (_, i) => `translate(0,${i * 18})`)
       .call((g) => g.select('line').attr('class', (d) => `series ${d.cls}`))
       .call((g) => g.select('text').text((d) => d.label));
-    svg.attr('aria-label', `Singular value spectrum of ${data.label}: ${values.length} values, largest ${formatNumber(max)}`);
+    svg.attr('aria-label', `Singular value spectrum of ${state.data.label}: ${values.length} values, largest ${formatNumber(max)}`);
   }
 
   overlay
     .on('pointermove', (event: PointerEvent) => {
-      if (!data || data.singularValues.length === 0) return;
+      if (!state.data || state.data.singularValues.length === 0) return;
       const [px] = d3.pointer(event);
-      const values = data.singularValues;
+      const values = state.data.singularValues;
       const rank = Math.min(values.length, Math.max(1, Math.round(x.invert(px))));
       const v = values[rank - 1] ?? 0;
-      const yy = data.scale === 'log' && v <= 0 ? y.range()[0] ?? 0 : y(v);
+      const yy = state.data.scale === 'log' && v <= 0 ? y.range()[0] ?? 0 : y(v);
       hoverRule.style('display', null).attr('x1', x(rank)).attr('x2', x(rank)).attr('y1', 0).attr('y2', y.range()[0] ?? 0);
       hoverDot.style('display', null).attr('cx', x(rank)).attr('cy', yy);
       tooltip
         .style('display', null)
-        .attr('x', width - m.right - 4)
-        .attr('y', height - m.bottom - 8)
+        .attr('x', state.width - m.right - 4)
+        .attr('y', state.height - m.bottom - 8)
         .text(`rank ${rank}: σ = ${formatNumber(v)}`);
     })
     .on('pointerleave', () => {
@@ -100,20 +98,7 @@ export function spectrumChart(root: HTMLElement): Chart<SpectrumData> {
       tooltip.style('display', 'none');
     });
 
-  return {
-    update(next) {
-      data = next;
-      render();
-    },
-    resize(w, h) {
-      width = w;
-      height = h;
-      render();
-    },
-    destroy() {
-      svg.remove();
-    },
-  };
+  return chartLifecycle(svg, state, render);
 }
 
 /** A log-axis domain with a little room above and below, at least one decade tall. */
