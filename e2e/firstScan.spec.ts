@@ -192,3 +192,23 @@ test('the whole-model view plots α by depth, linked to the layer list by hover 
   await expect(page.locator('.view-depth svg')).toHaveAttribute('aria-label', /stable rank of 5 layers/);
   await page.screenshot({ path: join(SHOTS, 'overview.png') });
 });
+
+test('the theme follows the system and can be switched to light or dark, and is remembered', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/');
+  await waitForScan(page);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(await background()).toBe('rgb(15, 18, 22)');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.getByTestId('theme-toggle')).toHaveText('theme: light');
+  expect(await background()).toBe('rgb(255, 255, 255)');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.getByTestId('theme-toggle')).toHaveText('theme: dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background()).toBe('rgb(15, 18, 22)');
+  await page.reload();
+  await expect(page.getByTestId('theme-toggle')).toHaveText('theme: dark');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.getByTestId('theme-toggle')).toHaveText('theme: system');
+  expect(await background()).toBe('rgb(255, 255, 255)');
+});

@@ -7,6 +7,7 @@ import { LayerDetail } from './LayerDetail';
 import { ProgressBar } from './ProgressBar';
 import { SettingsBar } from './SettingsBar';
 import { ExportMenu } from './ExportMenu';
+import { ThemeToggle } from './ThemeToggle';
 import { OverviewView } from '../views/overview/OverviewView';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
@@ -105,6 +106,7 @@ export function App() {
               </select>
             </label>
           ) : null}
+          <ThemeToggle />
           <button type="button" className="button primary" onClick={() => input.current?.click()}>
             Open model…
           </button>
