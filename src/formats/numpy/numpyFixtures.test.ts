@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysableTensorNames } from '../../model/analysable';
 import { openModel } from '../registry';
-import { committedBytes, fixtureFolder, folderBytes } from '../testing/fixtureFolder';
+import { committedBytes, expectFolderMatchesBuilders, fixtureFolder } from '../testing/fixtureFolder';
 import { namedFile } from '../testing/memoryBlob';
 import { pytorchReader } from '../pytorch/pytorchReader';
 import { numpyReader } from './numpyReader';
@@ -24,13 +24,7 @@ const sums = JSON.parse(readFileSync(join(ROOT, 'numpy-2.4', 'sums.json'), 'utf8
 
 describe('NumPy e2e fixtures', () => {
   it('are what their builders make, with the README its generator writes, under 100 KB in all', () => {
-    const sizes = new Map<string, number>();
-    for (const f of NUMPY_FIXTURES) {
-      expect(committed(f.path), `${f.path} differs from its builder: run npx tsx scripts/fixtures/makeNumpyFixtures.ts`).toEqual(f.bytes());
-      sizes.set(f.path, committed(f.path).length);
-    }
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toBe(numpyFixturesReadme(sizes));
-    expect(folderBytes(ROOT)).toBeLessThan(100 * 1024);
+    expectFolderMatchesBuilders(ROOT, NUMPY_FIXTURES, numpyFixturesReadme, 'scripts/fixtures/makeNumpyFixtures.ts');
   });
 
   it.each([...NUMPY_FIXTURES, ...REAL_NUMPY_FIXTURES].map((f): [string, FixtureExpectation] => [f.path, f]))('%s opens as expected', async (path, f) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysableTensorNames } from '../../model/analysable';
 import { openModel } from '../registry';
-import { committedBytes, fixtureFolder, folderBytes } from '../testing/fixtureFolder';
+import { committedBytes, expectFolderMatchesBuilders, fixtureFolder } from '../testing/fixtureFolder';
 import { namedFile } from '../testing/memoryBlob';
 import { numpyReader } from '../numpy/numpyReader';
 import { pytorchReader } from './pytorchReader';
@@ -24,13 +24,7 @@ const sums = JSON.parse(readFileSync(join(ROOT, 'torch-1.13', 'sums.json'), 'utf
 
 describe('PyTorch e2e fixtures', () => {
   it('are what their builders make, with the README its generator writes, under 100 KB in all', () => {
-    const sizes = new Map<string, number>();
-    for (const f of PYTORCH_FIXTURES) {
-      expect(committed(f.path), `${f.path} differs from its builder: run npx tsx scripts/fixtures/makePytorchFixtures.ts`).toEqual(f.bytes());
-      sizes.set(f.path, committed(f.path).length);
-    }
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toBe(pytorchFixturesReadme(sizes));
-    expect(folderBytes(ROOT)).toBeLessThan(100 * 1024);
+    expectFolderMatchesBuilders(ROOT, PYTORCH_FIXTURES, pytorchFixturesReadme, 'scripts/fixtures/makePytorchFixtures.ts');
   });
 
   it.each([...PYTORCH_FIXTURES, ...REAL_PYTORCH_FIXTURES].map((f): [string, FixtureExpectation] => [f.path, f]))('%s opens as expected', async (path, f) => {
