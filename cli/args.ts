@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 export type OutputFormat = 'table' | 'json' | 'csv';
 export type ConvDefinitionName = 'ww-pooled' | 'unfold' | 'operator';
 const CONV_DEFINITIONS: readonly ConvDefinitionName[] = ['ww-pooled', 'unfold', 'operator'];
+export type NormalizationName = 'none' | 'per-row' | 'mp';
+const NORMALIZATIONS: readonly NormalizationName[] = ['none', 'per-row', 'mp'];
 
 /** What `artificial-mri analyze` was asked to do. */
 export interface AnalyzeArgs {
@@ -13,6 +15,8 @@ export interface AnalyzeArgs {
   /** Input size n of the `operator` definition. */
   readonly operatorInputSize?: number;
   readonly mpFit: boolean;
+  /** How λ is scaled before the fits: none (WeightWatcher), per-row, mp. */
+  readonly normalization: NormalizationName;
   readonly randomize: boolean;
   readonly seed?: number;
   /** WeightWatcher's layer filters (defaults as WW). */
@@ -35,6 +39,7 @@ Options:
   --conv <name>       conv definition: ww-pooled (default), unfold, operator
   --input-size <n>    input size n×n of --conv operator (default 16)
   --mp-fit            add the Marchenko-Pastur fit columns
+  --normalize <m>     λ before the fits: none (default, WeightWatcher's σ²), per-row (σ²/rows), mp (σ²/N)
   --randomize         add the randomised-ESD columns (seeded shuffle of each layer's entries)
   --seed <n>          seed of --randomize (default 20241123)
   --min-evals <n>     skip layers with fewer eigenvalues (WW min_evals)
@@ -73,6 +78,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         conv: { type: 'string' },
         'input-size': { type: 'string' },
         'mp-fit': { type: 'boolean' },
+        normalize: { type: 'string' },
         randomize: { type: 'boolean' },
         seed: { type: 'string' },
         'min-evals': { type: 'string' },
@@ -91,6 +97,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   if (values.json && values.csv) throw new UsageError('Choose one of --json and --csv.');
   const conv = values.conv ?? 'ww-pooled';
   if (!(CONV_DEFINITIONS as readonly string[]).includes(conv)) throw new UsageError(`--conv must be one of ${CONV_DEFINITIONS.join(', ')}; got "${conv}".`);
+  const normalization = values.normalize ?? 'none';
+  if (!(NORMALIZATIONS as readonly string[]).includes(normalization)) throw new UsageError(`--normalize must be one of ${NORMALIZATIONS.join(', ')}; got "${normalization}".`);
   const linalg = values.linalg ?? 'wasm';
   if (linalg !== 'wasm' && linalg !== 'typescript') throw new UsageError(`--linalg must be wasm or typescript; got "${linalg}".`);
   const exactTail = values['exact-tail'] ?? 'auto';
@@ -102,6 +110,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     conv: conv as ConvDefinitionName,
     operatorInputSize: count('input-size', values['input-size']),
     mpFit: values['mp-fit'] ?? false,
+    normalization: normalization as NormalizationName,
     randomize: values.randomize ?? false,
     seed: count('seed', values.seed),
     minEvals: count('min-evals', values['min-evals']),

@@ -39,6 +39,7 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
       conv: args.conv,
       ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
       mpFit: args.mpFit,
+      normalization: args.normalization,
       exactTail: args.exactTail,
       randomize: args.randomize,
       ...(args.seed !== undefined ? { randomizeSeed: args.seed } : {}),

@@ -5,7 +5,7 @@ import { StoreProvider } from './views/shared/storeContext';
 import { createAppStore } from './state/createAppStore';
 import { createAnalysisClient } from './compute/analysisClient';
 import { createDefaultAnalysisPool } from './compute/analysisPool';
-import { loadSample } from './app/samples';
+import { loadSample, loadUrls } from './app/samples';
 import { syncPermalink } from './state/permalinkSync';
 import './app/app.css';
 
@@ -15,6 +15,7 @@ const store = createAppStore({
   client: createDefaultAnalysisPool(),
   referenceClient: createAnalysisClient(),
   loadSample,
+  loadUrls,
   now: () => performance.now(),
 });
 const root = document.getElementById('root');

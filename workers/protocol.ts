@@ -11,6 +11,7 @@ import type { ModelInfo } from '../src/model/types';
 import type { ConvDefinition, LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import type { LayerReport } from '../src/analysis/metrics/layerReport';
 import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
+import type { EigenvalueNormalization } from '../src/analysis/metrics/layerMetrics';
 import type { SingularVectorsResult } from './tensorVectors';
 
 export type { SingularVectorsResult } from './tensorVectors';
@@ -21,6 +22,11 @@ export interface AnalysisSettings {
   /** Input size n of the `operator` conv definition. */
   readonly operatorInputSize?: number;
   readonly mpFit?: boolean;
+  /**
+   * How λ is scaled before the fits (SCIENCE.md §1): `none` (default) is WeightWatcher's λ = σ²; `per-row`
+   * divides by the rows (DeepDataProfiler's λ/c_out); `mp` divides by N (random-matrix scaling).
+   */
+  readonly normalization?: EigenvalueNormalization;
   readonly filters?: Partial<WwLayerFilters>;
   /**
    * The spectrum's tail: `auto` (default) recomputes a matrix's small σ by QR + one-sided Jacobi when the Gram

@@ -77,6 +77,7 @@ export async function scanTensor(
     const report = layerReport(spectrum, {
       mpFit: opts.settings?.mpFit,
       filters: opts.settings?.filters,
+      normalization: opts.settings?.normalization,
       ...(dims ? { kernelSize: [dims.kh, dims.kw] as const } : {}),
     });
     const randomized = opts.settings?.randomize

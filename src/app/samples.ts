@@ -39,3 +39,37 @@ export async function loadSample(id: string): Promise<LoadedSample> {
   const twin = samples.find((s) => s.id === entry.twin);
   return twin ? { files, twin: { id: twin.id, title: twin.title } } : { files };
 }
+
+/** The file name a URL names (its last path segment, decoded), for format sniffing and messages. */
+export function fileNameOfUrl(url: string): string {
+  const path = new URL(url, document.baseURI).pathname;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last) || 'model';
+  } catch {
+    return last || 'model';
+  }
+}
+
+/** Fetch a model's files from URLs (a `?url=` link); a failure says which URL and what to do instead. */
+export async function loadUrls(urls: readonly string[]): Promise<FileEntry[]> {
+  return Promise.all(
+    urls.map(async (url) => {
+      const name = fileNameOfUrl(url);
+      const fail = (why: string) =>
+        Object.assign(new Error(`Could not fetch the model file ${url}: ${why}`), {
+          code: 'URL_FETCH_FAILED',
+          file: name,
+          remedy: 'Download the file and drop it on the page instead (it stays on your machine).',
+        });
+      let response: Response;
+      try {
+        response = await fetch(new URL(url, document.baseURI), { mode: 'cors', credentials: 'omit' });
+      } catch {
+        throw fail('the server could not be reached or does not allow cross-origin reads (CORS).');
+      }
+      if (!response.ok) throw fail(`HTTP ${response.status}.`);
+      return { name, blob: await response.blob() };
+    }),
+  );
+}

@@ -15,6 +15,8 @@ export interface StoreDeps {
   readonly client: AnalysisClient;
   /** Fetch a built-in sample's files by sample id, and name its comparison twin if it has one. */
   readonly loadSample: (id: string) => Promise<LoadedSample>;
+  /** Fetch a model's files from URLs (a `?url=` permalink). */
+  readonly loadUrls: (urls: readonly string[]) => Promise<FileEntry[]>;
   /** A second worker client for the reference model (e.g. the sample's random-init twin). */
   readonly referenceClient: AnalysisClient;
   readonly now: () => number;

@@ -66,7 +66,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('app store', () => {
   it('opens files, scans only analysable tensors, and selects the first result', async () => {
     const { client, calls } = fakeClient();
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     await settle();
     const s = store.getState();
@@ -80,7 +80,7 @@ describe('app store', () => {
 
   it('a failed open keeps the previous model and reports a coded error', async () => {
     const { client } = fakeClient();
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openSample('sample');
     await settle();
     await store.getState().openFiles([file('bad.bin')]);
@@ -97,7 +97,7 @@ describe('app store', () => {
     let release: () => void = () => {};
     const hold = new Promise<void>((r) => (release = r));
     const { client, calls } = fakeClient({ hold });
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadSample: async () => ({ files: [] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     expect(store.getState().analysis.status).toBe('running');
     store.getState().cancelAnalysis();
@@ -116,7 +116,7 @@ describe('app store', () => {
     const store = createAppStore({
       client,
       referenceClient: reference.client,
-      loadSample: async (id) => (id === 'trained' ? { files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } } : { files: [file('m.safetensors')] }),
+      loadUrls: async () => [], loadSample: async (id) => (id === 'trained' ? { files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } } : { files: [file('m.safetensors')] }),
       now: () => 0,
     });
     await store.getState().openSample('trained');
@@ -138,7 +138,7 @@ describe('app store', () => {
     const store = createAppStore({
       client: main.client,
       referenceClient: reference.client,
-      loadSample: async () => ({ files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } }),
+      loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } }),
       now: () => 0,
     });
     await store.getState().openSample('trained');

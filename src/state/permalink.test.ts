@@ -8,12 +8,16 @@ const states: fc.Arbitrary<PermalinkState> = fc.record({
   source: fc.oneof(
     fc.constant(null),
     fc.record({ kind: fc.constant('sample' as const), id: fc.string({ minLength: 1 }) }),
+    fc.record({ kind: fc.constant('url' as const), urls: fc.array(fc.webUrl(), { minLength: 1, maxLength: 3 }) }),
     fc.record({ kind: fc.constant('files' as const), names: fc.array(fc.string(), { minLength: 1, maxLength: 4 }) }),
   ),
   layer: fc.option(fc.string(), { nil: null }),
+  view: fc.constantFrom('scan' as const, 'layer' as const),
+  metric: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,40}$/),
   conv: fc.constantFrom(...CONV_DEFINITIONS),
   operatorInputSize: fc.integer({ min: 1, max: 256 }),
   mpFit: fc.boolean(),
+  normalization: fc.constantFrom('none' as const, 'per-row' as const, 'mp' as const),
   exactTail: fc.constantFrom('auto' as const, 'always' as const, 'off' as const),
   randomize: fc.boolean(),
   spectrumScale: fc.constantFrom('log' as const, 'linear' as const),
@@ -38,5 +42,14 @@ describe('permalinks', () => {
     expect(decodePermalink('?conv=bogus&n=-3&tail=never&mp=maybe&file=%7Bnot-json')).toEqual({ ...DEFAULT_PERMALINK, mpFit: false });
     expect(decodePermalink('')).toEqual(DEFAULT_PERMALINK);
     expect(decodePermalink('?file=%5B1%2C2%5D').source).toBeNull();
+    expect(decodePermalink('?url=javascript:alert(1)&url=data:text/plain,x').source).toBeNull();
+    expect(decodePermalink('?metric=a%22%3E%3Cscript%3E&view=admin&norm=zz')).toEqual(DEFAULT_PERMALINK);
+  });
+
+  it('keep model URLs, relative or absolute, in order', () => {
+    const s = decodePermalink('?v=1&url=models/a.onnx&url=https://example.org/b.bin&view=layer&layer=x&norm=per-row');
+    expect(s.source).toEqual({ kind: 'url', urls: ['models/a.onnx', 'https://example.org/b.bin'] });
+    expect(s.view).toBe('layer');
+    expect(s.normalization).toBe('per-row');
   });
 });

@@ -6,18 +6,27 @@
  */
 import type { ConvDefinition } from '../analysis/spectra/layerSpectrum';
 import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
+import type { EigenvalueNormalization } from '../analysis/metrics/layerMetrics';
 
 export const PERMALINK_VERSION = 1;
 
-/** Where the model of a view comes from. */
-export type PermalinkSource = { readonly kind: 'sample'; readonly id: string } | { readonly kind: 'files'; readonly names: readonly string[] };
+/** Where the model of a view comes from: a built-in sample, a URL the browser may fetch, or local files (by name). */
+export type PermalinkSource =
+  | { readonly kind: 'sample'; readonly id: string }
+  | { readonly kind: 'url'; readonly urls: readonly string[] }
+  | { readonly kind: 'files'; readonly names: readonly string[] };
 
 export interface PermalinkState {
   readonly source: PermalinkSource | null;
   readonly layer: string | null;
+  /** The page: the whole-model scan or the layer's view. */
+  readonly view: 'scan' | 'layer';
+  /** The column colouring the scan. */
+  readonly metric: string;
   readonly conv: ConvDefinition;
   readonly operatorInputSize: number;
   readonly mpFit: boolean;
+  readonly normalization: EigenvalueNormalization;
   readonly exactTail: 'auto' | 'always' | 'off';
   readonly randomize: boolean;
   readonly spectrumScale: 'log' | 'linear';
@@ -26,26 +35,36 @@ export interface PermalinkState {
 export const DEFAULT_PERMALINK: PermalinkState = {
   source: null,
   layer: null,
+  view: 'scan',
+  metric: 'alpha',
   conv: 'ww-pooled',
   operatorInputSize: 16,
   mpFit: true,
+  normalization: 'none',
   exactTail: 'auto',
   randomize: false,
   spectrumScale: 'log',
 };
 
 const TAILS = ['auto', 'always', 'off'] as const;
+const NORMALIZATIONS = ['none', 'per-row', 'mp'] as const;
+/** A metric name is a WeightWatcher-style column name. */
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
 
 /** The query string (without `?`) of a state; defaults are left out to keep links short. */
 export function encodePermalink(state: PermalinkState): string {
   const q = new URLSearchParams();
   q.set('v', String(PERMALINK_VERSION));
   if (state.source?.kind === 'sample') q.set('sample', state.source.id);
+  if (state.source?.kind === 'url') for (const u of state.source.urls) q.append('url', u);
   if (state.source?.kind === 'files') q.set('file', JSON.stringify(state.source.names));
   if (state.layer !== null) q.set('layer', state.layer);
+  if (state.view !== DEFAULT_PERMALINK.view) q.set('view', state.view);
+  if (state.metric !== DEFAULT_PERMALINK.metric) q.set('metric', state.metric);
   if (state.conv !== DEFAULT_PERMALINK.conv) q.set('conv', state.conv);
   if (state.operatorInputSize !== DEFAULT_PERMALINK.operatorInputSize) q.set('n', String(state.operatorInputSize));
   if (state.mpFit !== DEFAULT_PERMALINK.mpFit) q.set('mp', state.mpFit ? '1' : '0');
+  if (state.normalization !== DEFAULT_PERMALINK.normalization) q.set('norm', state.normalization);
   if (state.exactTail !== DEFAULT_PERMALINK.exactTail) q.set('tail', state.exactTail);
   if (state.randomize !== DEFAULT_PERMALINK.randomize) q.set('rand', state.randomize ? '1' : '0');
   if (state.spectrumScale !== DEFAULT_PERMALINK.spectrumScale) q.set('scale', state.spectrumScale);
@@ -71,14 +90,31 @@ export function decodePermalink(search: string): PermalinkState {
   const n = Number(q.get('n'));
   const tail = q.get('tail');
   const scale = q.get('scale');
+  const urls = q.getAll('url').filter(fetchableUrl);
+  const norm = q.get('norm');
+  const metric = q.get('metric') ?? '';
   return {
-    source: sample ? { kind: 'sample', id: sample } : files ? { kind: 'files', names: files } : null,
+    source: sample ? { kind: 'sample', id: sample } : urls.length > 0 ? { kind: 'url', urls } : files ? { kind: 'files', names: files } : null,
     layer: q.get('layer'),
+    view: q.get('view') === 'layer' ? 'layer' : 'scan',
+    metric: METRIC_NAME.test(metric) ? metric : DEFAULT_PERMALINK.metric,
     conv: (CONV_DEFINITIONS as readonly string[]).includes(conv ?? '') ? (conv as ConvDefinition) : DEFAULT_PERMALINK.conv,
     operatorInputSize: Number.isInteger(n) && n >= 1 && n <= 256 ? n : DEFAULT_PERMALINK.operatorInputSize,
     mpFit: q.has('mp') ? q.get('mp') === '1' : DEFAULT_PERMALINK.mpFit,
+    normalization: (NORMALIZATIONS as readonly string[]).includes(norm ?? '') ? (norm as EigenvalueNormalization) : DEFAULT_PERMALINK.normalization,
     exactTail: (TAILS as readonly string[]).includes(tail ?? '') ? (tail as PermalinkState['exactTail']) : DEFAULT_PERMALINK.exactTail,
     randomize: q.get('rand') === '1',
     spectrumScale: scale === 'linear' ? 'linear' : 'log',
   };
+}
+
+/** Only http(s) URLs (absolute, or relative to the page) are fetched; `javascript:`, `data:` and the like are dropped. */
+export function fetchableUrl(text: string): boolean {
+  if (text === '') return false;
+  try {
+    const u = new URL(text, 'https://relative.invalid/');
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }

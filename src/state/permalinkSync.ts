@@ -11,11 +11,14 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
   const source = state.model.source;
   const s = state.settings;
   return {
-    source: source?.kind === 'sample' ? { kind: 'sample', id: source.id } : source?.kind === 'files' ? { kind: 'files', names: source.names } : null,
+    source: source ?? null,
     layer: state.selection.tensor,
+    view: state.view.page,
+    metric: state.view.scanMetric,
     conv: s.conv ?? 'ww-pooled',
     operatorInputSize: s.operatorInputSize ?? 16,
     mpFit: s.mpFit ?? true,
+    normalization: s.normalization ?? 'none',
     exactTail: s.exactTail ?? 'auto',
     randomize: s.randomize ?? false,
     spectrumScale: state.view.spectrumScale,
@@ -37,10 +40,19 @@ export function syncPermalink(
   const kept = new URLSearchParams(search);
   const extras = extraParams.flatMap((k) => (kept.has(k) ? [[k, kept.get(k) as string] as const] : []));
   const state = store.getState();
-  state.setSettings({ conv: link.conv, operatorInputSize: link.operatorInputSize, mpFit: link.mpFit, exactTail: link.exactTail, randomize: link.randomize });
+  state.setSettings({
+    conv: link.conv,
+    operatorInputSize: link.operatorInputSize,
+    mpFit: link.mpFit,
+    normalization: link.normalization,
+    exactTail: link.exactTail,
+    randomize: link.randomize,
+  });
   state.setSpectrumScale(link.spectrumScale);
-  state.setRestore({ layer: link.layer, files: link.source?.kind === 'files' ? link.source.names : null });
-  void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
+  state.setScanMetric(link.metric);
+  state.setRestore({ layer: link.layer, files: link.source?.kind === 'files' ? link.source.names : null, openView: link.view === 'layer' });
+  if (link.source?.kind === 'url') void state.openUrls(link.source.urls);
+  else void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
   let last = '';
   return store.subscribe((s) => {
     // A layer asked for by the link is selected as soon as the open model has it.
@@ -48,8 +60,10 @@ export function syncPermalink(
     // (Once its result is in: opening a model resets the selection, and the scan selects its first layer.)
     const ready = wanted !== null && (s.analysis.results[wanted] !== undefined || s.analysis.status === 'done');
     if (ready && s.model.info?.tensors.some((t) => t.name === wanted) && (s.restore.files === null || s.model.source?.kind === 'files')) {
-      s.setRestore({ layer: null });
-      if (s.selection.tensor !== wanted) s.selectTensor(wanted);
+      const openView = s.restore.openView;
+      s.setRestore({ layer: null, openView: false });
+      if (openView) s.openLayer(wanted);
+      else if (s.selection.tensor !== wanted) s.selectTensor(wanted);
       return;
     }
     if (s.restore.files !== null && s.model.source?.kind === 'files') s.setRestore({ files: null });

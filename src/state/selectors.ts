@@ -34,3 +34,5 @@ export const selectSelectedReferenceSpectrum = (s: AppState): SpectrumResult | n
 };
 export const selectSettings = (s: AppState) => s.settings;
 export const selectHover = (s: AppState) => s.hover;
+export const selectPage = (s: AppState) => s.view.page;
+export const selectScanMetric = (s: AppState) => s.view.scanMetric;

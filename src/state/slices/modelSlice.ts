@@ -5,7 +5,10 @@ import type { AppState, LoadedSample, StoreDeps } from '../appState';
 import { toSerializedError } from '../toSerializedError';
 
 /** Where the open model came from: a built-in sample (shareable) or files the user dropped (not). */
-export type ModelSource = { readonly kind: 'sample'; readonly id: string } | { readonly kind: 'files'; readonly names: readonly string[] };
+export type ModelSource =
+  | { readonly kind: 'sample'; readonly id: string }
+  | { readonly kind: 'url'; readonly urls: readonly string[] }
+  | { readonly kind: 'files'; readonly names: readonly string[] };
 
 export interface ModelSlice {
   model: {
@@ -19,6 +22,8 @@ export interface ModelSlice {
   };
   openFiles(files: readonly FileEntry[], source?: ModelSource): Promise<void>;
   openSample(id: string): Promise<void>;
+  /** Fetch a model (its files, e.g. a model.json and its shards) from URLs the browser may read, and open it. */
+  openUrls(urls: readonly string[]): Promise<void>;
   dismissOpenError(): void;
 }
 
@@ -40,6 +45,7 @@ export const createModelSlice =
         get().resetAnalysis();
         get().clearReference();
         get().selectTensor(null);
+        get().showScan();
         set({
           model: {
             status: 'ready',
@@ -65,6 +71,18 @@ export const createModelSlice =
       }
       await get().openFiles(sample.files, { kind: 'sample', id });
       if (get().model.source?.kind === 'sample' && sample.twin) void get().loadReference(sample.twin.id, sample.twin.title);
+    },
+
+    async openUrls(urls) {
+      let files: FileEntry[];
+      set((s) => ({ model: { ...s.model, status: s.model.info ? 'ready' : 'opening', pendingName: urls.join(', '), openError: null } }));
+      try {
+        files = await deps.loadUrls(urls);
+      } catch (error) {
+        set((s) => ({ model: { ...s.model, status: s.model.info ? 'ready' : 'idle', pendingName: null, openError: toSerializedError(error) } }));
+        return;
+      }
+      await get().openFiles(files, { kind: 'url', urls });
     },
 
     dismissOpenError() {

@@ -8,12 +8,14 @@ export interface PermalinkSlice {
     layer: string | null;
     /** The link was made on these local files: ask the user to drop them. */
     files: readonly string[] | null;
+    /** Show that layer's view (rather than the scan with it selected). */
+    openView: boolean;
   };
   setRestore(restore: Partial<PermalinkSlice['restore']>): void;
 }
 
 export const createPermalinkSlice: StateCreator<AppState, [], [], PermalinkSlice> = (set) => ({
-  restore: { layer: null, files: null },
+  restore: { layer: null, files: null, openView: false },
   setRestore(restore) {
     set((s) => ({ restore: { ...s.restore, ...restore } }));
   },

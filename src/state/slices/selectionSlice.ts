@@ -1,15 +1,30 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from '../appState';
 
+/** Which page is shown: the whole-model scan, or one layer's view. */
+export type Page = 'scan' | 'layer';
+
 export interface SelectionSlice {
   selection: { tensor: string | null };
   /** The layer under the pointer in any view (the linked-views hover channel). */
   hover: string | null;
   setHover(name: string | null): void;
-  view: { spectrumScale: 'log' | 'linear' };
+  view: {
+    page: Page;
+    spectrumScale: 'log' | 'linear';
+    /** The WeightWatcher column that colours the scan's strip and its metric-vs-depth chart. */
+    scanMetric: string;
+  };
   selectTensor(name: string | null): void;
+  /** Select a layer and show its view (a click or Enter anywhere in the scan). */
+  openLayer(name: string): void;
+  /** Back to the whole-model scan (Esc), keeping the selection. */
+  showScan(): void;
   setSpectrumScale(scale: 'log' | 'linear'): void;
+  setScanMetric(column: string): void;
 }
+
+export const DEFAULT_SCAN_METRIC = 'alpha';
 
 export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice> = (set) => ({
   selection: { tensor: null },
@@ -17,11 +32,20 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   setHover(name) {
     set({ hover: name });
   },
-  view: { spectrumScale: 'log' },
+  view: { page: 'scan', spectrumScale: 'log', scanMetric: DEFAULT_SCAN_METRIC },
   selectTensor(name) {
     set({ selection: { tensor: name } });
   },
+  openLayer(name) {
+    set((s) => ({ selection: { tensor: name }, view: { ...s.view, page: 'layer' } }));
+  },
+  showScan() {
+    set((s) => ({ view: { ...s.view, page: 'scan' } }));
+  },
   setSpectrumScale(scale) {
     set((s) => ({ view: { ...s.view, spectrumScale: scale } }));
+  },
+  setScanMetric(column) {
+    set((s) => ({ view: { ...s.view, scanMetric: column } }));
   },
 });
