@@ -6,7 +6,7 @@ import type { Model } from '../src/model/types';
 import { toModelInfo } from '../src/model/types';
 import { openModel } from '../src/formats/registry';
 import { AnalysisCancelled } from '../src/analysis/cancel';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings } from './protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, LayerResult } from './protocol';
 import { isAnalysisRequest } from './protocol';
 import { scanTensor } from './scanTensor';
 import { workerLinalg } from './linalg';
@@ -61,7 +61,7 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
         linalg: await workerLinalg(settings?.linalg === 'typescript'),
         ...(await largeGramFor(settings)),
       });
-      const transfer = result.status === 'ok' ? [result.spectrum.singularValues.buffer as ArrayBuffer] : [];
+      const transfer = result.status === 'ok' ? transferablesOf(result) : [];
       post({ id, kind: 'layer', result }, transfer);
       await yieldToEventLoop();
     }
@@ -73,6 +73,14 @@ async function handleAnalyze(request: Extract<AnalysisRequest, { kind: 'analyze'
   } finally {
     cancelledByMessage.delete(id);
   }
+}
+
+/** The buffers of an ok result that move to the main thread instead of being copied (each listed once). */
+function transferablesOf(result: Extract<LayerResult, { status: 'ok' }>): ArrayBuffer[] {
+  const buffers = [result.spectrum.singularValues.buffer as ArrayBuffer];
+  const randomized = result.randomized?.eigenvaluesAsc.buffer as ArrayBuffer | undefined;
+  if (randomized && !buffers.includes(randomized)) buffers.push(randomized);
+  return buffers;
 }
 
 /** Multiply-adds from which a dense layer's Gram is split across threads, by setting. */

@@ -10,11 +10,13 @@
 import type { ModelInfo } from '../src/model/types';
 import type { ConvDefinition, LayerSpectrum } from '../src/analysis/spectra/layerSpectrum';
 import type { LayerReport } from '../src/analysis/metrics/layerReport';
+import type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomization';
 import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
 import type { EigenvalueNormalization } from '../src/analysis/metrics/layerMetrics';
 import type { SingularVectorsResult } from './tensorVectors';
 
 export type { SingularVectorsResult } from './tensorVectors';
+export type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomization';
 
 /** How a scan computes: the conv definition, the MP fit, WW's layer filters. Defaults are WeightWatcher's. */
 export interface AnalysisSettings {
@@ -78,6 +80,11 @@ export type LayerResult =
       readonly spectrum: SpectrumResult;
       /** The layer's metrics and plot data (WW columns, detX, beyond-WW), from the same code as the CLI. */
       readonly report: LayerReport;
+      /**
+       * The seeded shuffled copy's ESD (λ in the report's units) and its MP fit, when `settings.randomize` was on
+       * and WeightWatcher can randomise the layer. Its columns are in `report.columns`; this is what a plot needs.
+       */
+      readonly randomized?: RandomizedLayerEsd;
       /** Wall time for this tensor in ms, and the part of it spent reading and decoding its bytes. */
       readonly ms: number;
       readonly readMs: number;

@@ -80,12 +80,22 @@ export async function scanTensor(
       normalization: opts.settings?.normalization,
       ...(dims ? { kernelSize: [dims.kh, dims.kw] as const } : {}),
     });
-    const randomized = opts.settings?.randomize
-      ? layerRandomization(values, ref.shape, ref.kind, layout, spectrum.singularValues, report, { seed: opts.settings.randomizeSeed, linalg: opts.linalg })
+    const randomization = opts.settings?.randomize
+      ? layerRandomization(values, ref.shape, ref.kind, layout, spectrum.singularValues, report, { seed: opts.settings.randomizeSeed, linalg: opts.linalg, shouldCancel: opts.shouldCancel })
       : null;
-    const full = randomized ? { ...report, columns: { ...report.columns, ...randomized } } : report;
+    // The columns join the report (and so the CSV/JSON records); the randomised ESD rides beside it for the trap view.
+    const full = randomization ? { ...report, columns: { ...report.columns, ...randomization.columns } } : report;
     const end = now();
-    return { tensor: ref.name, status: 'ok', spectrum, report: full, ms: end - start, readMs, metricsMs: end - metricsStart };
+    return {
+      tensor: ref.name,
+      status: 'ok',
+      spectrum,
+      report: full,
+      ...(randomization ? { randomized: randomization.esd } : {}),
+      ms: end - start,
+      readMs,
+      metricsMs: end - metricsStart,
+    };
   } catch (error) {
     if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
     return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };

@@ -6,9 +6,10 @@ import type { SelectionSlice } from './slices/selectionSlice';
 import type { ReferenceSlice } from './slices/referenceSlice';
 import type { SettingsSlice } from './slices/settingsSlice';
 import type { PermalinkSlice } from './slices/permalinkSlice';
+import type { TrapSlice } from './slices/trapSlice';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {

@@ -1,6 +1,7 @@
 import type { AppState } from './appState';
 import type { LayerResult, SpectrumResult } from '../../workers/protocol';
 import type { TensorInfo } from '../model/types';
+import type { TrapEntry } from './slices/trapSlice';
 
 /** Module-scope selectors (xyflow habit): components re-render only when their slice changes. */
 export const selectModelInfo = (s: AppState) => s.model.info;
@@ -36,3 +37,11 @@ export const selectSettings = (s: AppState) => s.settings;
 export const selectHover = (s: AppState) => s.hover;
 export const selectPage = (s: AppState) => s.view.page;
 export const selectScanMetric = (s: AppState) => s.view.scanMetric;
+
+/** The on-demand correlation-trap comparisons, by tensor name (see `trapSlice`). */
+export const selectTrapResults = (s: AppState) => s.trap.results;
+/** The selected layer's on-demand comparison, if one was requested (the scan's own is in its LayerResult). */
+export const selectSelectedTrap = (s: AppState): TrapEntry | null => {
+  const name = s.selection.tensor;
+  return name === null ? null : (s.trap.results[name] ?? null);
+};

@@ -56,6 +56,11 @@ export interface RandomizedEsd {
   readonly trapFit?: MpFitColumns;
   /** Number of correlation traps: spikes of the randomised ESD's MP fit (WW rand_num_spikes). */
   readonly correlation_traps?: number;
+  /**
+   * λ_rand above this are the correlation traps: the trap fit's bulk_max + √TW, converted from the fit's λ'
+   * (mean 1) back to λ units (÷ W_scale²); absent when the fit was not run or failed.
+   */
+  readonly trapSpikeThreshold?: number;
 }
 
 /**
@@ -96,7 +101,13 @@ export function randomizedEsd(matrices: readonly LayerMatrix[], evals: ArrayLike
   if (!options.geometry) return result;
   const fit = mpFit(randEvals, options.geometry.N, options.geometry.M);
   const { num_spikes, sigma_mp, mp_softrank, bulk_min, bulk_max, W_scale } = fit;
-  return { ...result, trapFit: { num_spikes, sigma_mp, mp_softrank, bulk_min, bulk_max, W_scale }, correlation_traps: num_spikes };
+  const trapSpikeThreshold = fit.status === 'success' ? fit.spikeThreshold / (W_scale * W_scale) : undefined;
+  return {
+    ...result,
+    trapFit: { num_spikes, sigma_mp, mp_softrank, bulk_min, bulk_max, W_scale },
+    correlation_traps: num_spikes,
+    ...(trapSpikeThreshold !== undefined ? { trapSpikeThreshold } : {}),
+  };
 }
 
 /**

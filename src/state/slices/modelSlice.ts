@@ -44,6 +44,7 @@ export const createModelSlice =
         // ever sees the new model with the old results.
         get().resetAnalysis();
         get().clearReference();
+        get().clearTraps();
         get().selectTensor(null);
         get().showScan();
         set({

@@ -21,6 +21,7 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
     const next = { ...get().settings, ...change };
     if (JSON.stringify(next) === JSON.stringify(get().settings)) return;
     set({ settings: next });
+    get().clearTraps();
     if (!get().model.info) return;
     get().resetAnalysis();
     void get().startAnalysis();
