@@ -1,7 +1,7 @@
 /** The CLI's command line, parsed and checked (node:util parseArgs; no dependency needed for this much). */
 import { parseArgs } from 'node:util';
 
-export type OutputFormat = 'table' | 'json' | 'csv';
+export type OutputFormat = 'table' | 'json' | 'csv' | 'netron';
 export type ConvDefinitionName = 'ww-pooled' | 'unfold' | 'operator';
 const CONV_DEFINITIONS: readonly ConvDefinitionName[] = ['ww-pooled', 'unfold', 'operator'];
 export type NormalizationName = 'none' | 'per-row' | 'mp';
@@ -36,6 +36,8 @@ Prints one record per analysed layer with WeightWatcher-compatible column names.
 Options:
   --json              one JSON document (model, definitions, layers)
   --csv               CSV, one row per layer
+  --netron            a Netron attachment (JSON, "signature": "netron:attachment"): save it as *.json and
+                      open it in Netron over the same model to see each layer's metrics in its sidebar
   --conv <name>       conv definition: ww-pooled (default), unfold, operator
   --input-size <n>    input size n×n of --conv operator (default 16)
   --mp-fit            add the Marchenko-Pastur fit columns
@@ -75,6 +77,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
       options: {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
+        netron: { type: 'boolean' },
         conv: { type: 'string' },
         'input-size': { type: 'string' },
         'mp-fit': { type: 'boolean' },
@@ -94,7 +97,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   }
   const { values, positionals } = parsed;
   if (values.help) return null;
-  if (values.json && values.csv) throw new UsageError('Choose one of --json and --csv.');
+  const outputs = (['json', 'csv', 'netron'] as const).filter((o) => values[o]);
+  if (outputs.length > 1) throw new UsageError(`Choose one of --json, --csv and --netron; got ${outputs.map((o) => `--${o}`).join(' and ')}.`);
   const conv = values.conv ?? 'ww-pooled';
   if (!(CONV_DEFINITIONS as readonly string[]).includes(conv)) throw new UsageError(`--conv must be one of ${CONV_DEFINITIONS.join(', ')}; got "${conv}".`);
   const normalization = values.normalize ?? 'none';
@@ -106,7 +110,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
   return {
     files: positionals,
-    output: values.json ? 'json' : values.csv ? 'csv' : 'table',
+    output: outputs[0] ?? 'table',
     conv: conv as ConvDefinitionName,
     operatorInputSize: count('input-size', values['input-size']),
     mpFit: values['mp-fit'] ?? false,

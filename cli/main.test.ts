@@ -1,8 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { haveReferenceFixtures, readReference } from '../src/formats/testing/referenceFixtures';
+import { openModel } from '../src/formats/registry';
+import { namedFile } from '../src/formats/testing/memoryBlob';
+import { toModelInfo } from '../src/model/types';
+import type { LayerRecord } from '../workers/layerRecords';
+import { netronAttachmentText } from '../workers/netronAttachment';
 import { main } from './main';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
@@ -84,10 +89,36 @@ describe('artificial-mri analyze', () => {
     expect(table.out.split('\n')[0]).toMatch(/^name\s+shape\s+layer_type\s+N\s+M/);
   });
 
+  it('--netron prints a Netron attachment of the same layers, byte-identical to what the app exports', async () => {
+    const { code, out } = await run('analyze', SAMPLE, '--netron', '--mp-fit');
+    expect(code).toBe(0);
+    type Item = { kind: string; target: string; name: string; value: unknown };
+    const doc = JSON.parse(out) as { signature: string; definitions: { mp_fit: boolean }; layers: { tensor: string }[]; metrics: Item[] };
+    expect(doc.signature).toBe('netron:attachment');
+    expect(doc.definitions.mp_fit).toBe(true);
+    const json = JSON.parse((await run(SAMPLE, '--json', '--mp-fit')).out) as { layers: LayerRecord[] };
+    expect(doc.layers.map((l) => l.tensor)).toEqual(json.layers.map((l) => l.name));
+    // safetensors: Netron shows one node per module (`conv1` for `conv1.weight`); its metrics are the record's.
+    for (const layer of json.layers) {
+      const node = String(layer.name).replace(/\.weight$/, '');
+      const metrics = new Map(doc.metrics.filter((m) => m.kind === 'node' && m.target === node).map((m) => [m.name, m.value]));
+      for (const column of ['alpha', 'alpha_weighted', 'D', 'stable_rank', 'log_spectral_norm', 'num_spikes', 'warning']) expect(metrics.get(column), column).toBe(layer[column]);
+    }
+    // The app calls the same function with its own spelling of the settings: the same bytes.
+    const model = await openModel([namedFile('stroke-cnn.safetensors', new Uint8Array(readFileSync(SAMPLE)))]);
+    const appSettings = { conv: 'ww-pooled', mpFit: true, operatorInputSize: 16, filters: {} } as const;
+    expect(netronAttachmentText(toModelInfo(model), json.layers, appSettings)).toBe(out);
+    expect(out.endsWith('}\n')).toBe(true);
+  });
+
   it('a bad command line exits 2 with the usage; a bad file exits 1 with its code and remedy', async () => {
     expect((await run('analyze')).code).toBe(2);
     expect((await run(SAMPLE, '--conv', 'nonsense')).err).toContain('--conv must be one of');
     expect((await run(SAMPLE, '--json', '--csv')).code).toBe(2);
+    const both = await run(SAMPLE, '--csv', '--netron');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('Choose one of --json, --csv and --netron; got --csv and --netron.');
+    expect((await run('--help')).out).toContain('--netron');
     expect((await run('--help')).out).toContain('Usage:');
     const dir = mkdtempSync(join(tmpdir(), 'amri-cli-'));
     const bad = join(dir, 'notes.txt');

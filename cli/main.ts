@@ -4,6 +4,7 @@
  *
  *   npm run analyze -- model.safetensors --csv
  *   npx artificial-mri analyze model.onnx --json
+ *   npx artificial-mri analyze model.onnx --netron > model.metrics.json   (open it in Netron over the model)
  */
 import { FormatError } from '../src/formats/formatError';
 import { openModel } from '../src/formats/registry';
@@ -12,6 +13,7 @@ import type { AnalyzeArgs } from './args';
 import { USAGE, UsageError, parseAnalyzeArgs } from './args';
 import { scanModel } from './scanModel';
 import { toCsv, toTable } from './formatRecords';
+import { netronAttachmentText } from '../workers/netronAttachment';
 import { openFiles } from './nodeFiles';
 import { cliLinalg } from './linalg';
 
@@ -54,6 +56,7 @@ async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
     io.err('\r'.padEnd(61) + '\r');
     if (args.output === 'json') io.out(`${JSON.stringify({ model: { ...toModelInfo(model), tensors: undefined }, ...scan }, null, 1)}\n`);
     else if (args.output === 'csv') io.out(toCsv(scan.layers));
+    else if (args.output === 'netron') io.out(netronAttachmentText(toModelInfo(model), scan.layers, settings));
     else io.out(toTable(scan.layers, tableColumns(scan.layers)) + [...scan.notes, 'all columns: --csv or --json'].map((n) => `# ${n}\n`).join(''));
     model.dispose?.();
     return 0;

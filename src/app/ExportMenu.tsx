@@ -1,4 +1,5 @@
 import { layerRecord, toCsv } from '../../workers/layerRecords';
+import { netronAttachmentText } from '../../workers/netronAttachment';
 import { selectModelInfo, selectResults, selectSettings } from '../state/selectors';
 import { useAppStore } from '../views/shared/storeContext';
 import { download, stem } from './download';
@@ -31,6 +32,16 @@ export function ExportMenu() {
         }
       >
         JSON
+      </button>
+      <button
+        type="button"
+        className="button small"
+        disabled={count === 0}
+        data-testid="export-netron"
+        title="Per-layer metrics as a Netron attachment: open the model in Netron, then open this .json file to see the metrics on its nodes and weights"
+        onClick={() => download(`${stem(info.name)}-netron.json`, netronAttachmentText(info, records(), settings), 'application/json')}
+      >
+        Netron
       </button>
     </div>
   );
