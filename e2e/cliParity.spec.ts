@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { waitForScan } from './helpers';
+import { waitForLayers, waitForScan } from './helpers';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -37,7 +37,7 @@ for (const [route, url, linalg, isolated] of [
     }
     await page.goto(url);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolated);
-    await waitForScan(page);
+    await waitForLayers(page);
     await page.locator('.layer-row[data-tensor="fc1.weight"]').click();
     await expect(page.locator('[data-linalg]')).toHaveAttribute('data-linalg', linalg);
     let compared = 0;
@@ -60,10 +60,12 @@ for (const [route, url, linalg, isolated] of [
   });
 }
 
-test('the metrics exported from the app as CSV are the file `npm run analyze --csv` writes', async ({ page }) => {
-  const cli = execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors'), '--csv', '--mp-fit', '--min-evals', '0'], {
-    encoding: 'utf8',
-  });
+test('the metrics exported from the app as CSV and as a Netron attachment are the files `npm run analyze` writes', async ({ page }) => {
+  const analyze = (output: string) =>
+    execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors'), output, '--mp-fit', '--min-evals', '0'], {
+      encoding: 'utf8',
+    });
+  const cli = analyze('--csv');
   await page.goto('/');
   await waitForScan(page);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
@@ -72,4 +74,9 @@ test('the metrics exported from the app as CSV are the file `npm run analyze --c
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
   const doc = JSON.parse(readFileSync(await json.path(), 'utf8')) as { layers: { name: string; alpha: number }[] };
   expect(doc.layers.map((l) => l.name)).toEqual(['conv1.weight', 'conv2.weight', 'conv3.weight', 'fc1.weight', 'fc2.weight']);
+  const [netron] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-netron').click()]);
+  expect(netron.suggestedFilename()).toBe('stroke-cnn-netron.json');
+  const attachment = readFileSync(await netron.path(), 'utf8');
+  expect(JSON.parse(attachment)).toMatchObject({ signature: 'netron:attachment' });
+  expect(attachment).toBe(analyze('--netron'));
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { waitForScan } from './helpers';
+import { waitForLayers } from './helpers';
 
 test('every chart downloads as a self-contained SVG and as a 2× PNG', async ({ page }) => {
   await page.goto('/');
-  await waitForScan(page);
+  await waitForLayers(page);
   await page.locator('.layer-row[data-tensor="conv2.weight"]').click();
   await expect(page.locator('.view-fit circle.chosen')).toHaveCount(2);
   const figure = page.locator('figure', { has: page.locator('.view-esd') });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { FIXTURES, dropFiles, waitForScan } from './helpers';
+import { FIXTURES, dropFiles, waitForLayers, waitForScan } from './helpers';
 
 /** Screenshots for people to look at (not baselines); kept out of git and out of Playwright's cleaned output dir. */
 const SHOTS = join(import.meta.dirname, '..', 'screenshots');
@@ -13,7 +13,7 @@ test('the page is cross-origin isolated (SharedArrayBuffer available)', async ({
 
 test('opens on the embedded sample and shows every layer spectrum', async ({ page }) => {
   await page.goto('/');
-  await waitForScan(page);
+  await waitForLayers(page);
   await expect(page.getByTestId('model-name')).toContainText('stroke-cnn');
   const rows = page.locator('.layer-row');
   expect(await rows.count()).toBeGreaterThanOrEqual(8);
@@ -64,7 +64,7 @@ test('dropping a generated safetensors file analyses it', async ({ page }) => {
   await waitForScan(page);
   await dropFiles(page, [join(FIXTURES, 'tiny-mlp.safetensors')]);
   await expect(page.getByTestId('model-name')).toContainText('tiny-mlp.safetensors');
-  await waitForScan(page);
+  await waitForLayers(page);
   await expect(page.locator('.layer-row[data-status="ok"]')).toHaveCount(3);
   await expect(page.locator('.view-spectrum path.series-main')).toHaveAttribute('d', /^M.+L/);
 });
@@ -74,13 +74,13 @@ test('the Open button takes an F16 conv model and a sharded set', async ({ page 
   await waitForScan(page);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'tiny-cnn-f16.safetensors'));
   await expect(page.getByTestId('model-name')).toContainText('tiny-cnn-f16.safetensors');
-  await waitForScan(page);
+  await waitForLayers(page);
   expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(2);
 
   const shards = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json'];
   await page.getByTestId('file-input').setInputFiles(shards.map((f) => join(FIXTURES, 'sharded', f)));
   await expect(page.getByTestId('model-name')).toContainText('safetensors');
-  await waitForScan(page);
+  await waitForLayers(page);
   expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(2);
 });
 
@@ -92,7 +92,7 @@ for (const [file, code] of [
 ] as const) {
   test(`a bad file (${file}) gets a specific error and the app keeps working`, async ({ page }) => {
     await page.goto('/');
-    await waitForScan(page);
+    await waitForLayers(page);
     await dropFiles(page, [join(FIXTURES, file)]);
     const banner = page.getByRole('alert');
     await expect(banner).toBeVisible();
@@ -116,7 +116,7 @@ test('an unsupported dtype is listed with a clear reason while the rest is analy
   await page.goto('/');
   await waitForScan(page);
   await dropFiles(page, [join(FIXTURES, 'unsupported-dtype.safetensors')]);
-  await waitForScan(page);
+  await waitForLayers(page);
   const quantized = page.locator('.layer-row[data-tensor="quantized.weight"]');
   await expect(quantized).toHaveAttribute('data-status', 'skipped');
   await expect(quantized.locator('.status')).toHaveAttribute('title', /dtype I8 is not supported/);
@@ -143,11 +143,11 @@ test('a long scan shows progress and can be cancelled, then resumed', async ({ p
   await expect(page.locator('.progress progress')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.locator('.progress')).toHaveAttribute('data-state', 'cancelled');
-  const doneBefore = await page.locator('.layer-row[data-status="ok"]').count();
+  const doneBefore = await page.locator('.scan-row[data-status="ok"]').count();
   expect(doneBefore).toBeLessThan(6);
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.locator('.progress')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
-  await expect(page.locator('.layer-row[data-status="ok"]')).toHaveCount(6);
+  await expect(page.locator('.scan-row[data-status="ok"]')).toHaveCount(6);
 });
 
 /** Six 1024×1024 float32 matrices (seeded), as base64 safetensors. */
@@ -168,29 +168,13 @@ test('NaN/Inf weights are counted and flagged per layer, never fed to the SVD', 
   await page.goto('/');
   await waitForScan(page);
   await dropFiles(page, [join(FIXTURES, 'nan-weights.safetensors')]);
-  await waitForScan(page);
+  await waitForLayers(page);
   await expect(page.locator('.layer-row[data-tensor="good.weight"]')).toHaveAttribute('data-status', 'ok');
   const broken = page.locator('.layer-row[data-tensor="broken.weight"]');
   await expect(broken).toHaveAttribute('data-status', 'bad');
   await expect(broken.locator('.status')).toHaveAttribute('title', '2 NaN and 1 ±Inf values: not analysed');
   await broken.click();
   await expect(page.locator('.layer-detail [role="alert"]')).toContainText('2 NaN and 1 ±Inf');
-});
-
-test('the whole-model view plots α by depth, linked to the layer list by hover and click', async ({ page }) => {
-  await page.goto('/');
-  await waitForScan(page);
-  await expect(page.locator('.view-depth circle.depth-dot')).toHaveCount(5);
-  await page.locator('.layer-row[data-tensor="fc1.weight"]').hover();
-  await expect(page.locator('.view-depth circle.hovered')).toHaveAttribute('data-layer', 'fc1.weight');
-  await page.locator('.view-depth circle[data-layer="conv3.weight"]').hover();
-  await expect(page.locator('.layer-row.hovered')).toHaveAttribute('data-tensor', 'conv3.weight');
-  await page.locator('.view-depth circle[data-layer="conv3.weight"]').click();
-  await expect(page.locator('.layer-detail h2')).toHaveText('conv3.weight');
-  await expect(page.locator('.view-depth circle.selected')).toHaveAttribute('data-layer', 'conv3.weight');
-  await page.getByTestId('overview-metric').selectOption('stable_rank');
-  await expect(page.locator('.view-depth svg')).toHaveAttribute('aria-label', /stable rank of 5 layers/);
-  await page.screenshot({ path: join(SHOTS, 'overview.png') });
 });
 
 test('the theme follows the system and can be switched to light or dark, and is remembered', async ({ page }) => {

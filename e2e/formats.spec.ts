@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { FIXTURES, dropFiles, waitForScan } from './helpers';
+import { FIXTURES, dropFiles, waitForLayers, waitForScan } from './helpers';
 
 const SHOTS = join(import.meta.dirname, '..', 'screenshots');
 
@@ -37,7 +37,7 @@ for (const g of GOOD) {
     await waitForScan(page);
     await dropFiles(page, g.files.map((f) => join(FIXTURES, f)));
     await expect(page.getByTestId('model-name')).toHaveText(g.name);
-    await waitForScan(page);
+    await waitForLayers(page);
     expect(await page.locator('.layer-row[data-status="ok"]').count()).toBeGreaterThanOrEqual(g.minOk);
     await expect(page.locator('.layer-row[data-status="bad"]')).toHaveCount(0);
     await page.locator('.layer-row[data-status="ok"]').first().click();
@@ -50,7 +50,7 @@ for (const g of GOOD) {
 for (const b of BAD) {
   test(`${b.file}: a specific error, and the app keeps working`, async ({ page }) => {
     await page.goto('/');
-    await waitForScan(page);
+    await waitForLayers(page);
     await dropFiles(page, [b.file, ...(b.with ?? [])].map((f) => join(FIXTURES, f)));
     const banner = page.getByRole('alert');
     await expect(banner).toHaveAttribute('data-error-code', b.code);

@@ -26,3 +26,11 @@ export async function waitForScan(page: Page): Promise<void> {
   await expect(page.locator('.app')).toHaveAttribute('data-model-state', 'ready');
   await expect(page.locator('.progress')).toHaveAttribute('data-state', 'done');
 }
+
+/** Wait for the scan, then show the layer page (the layer list and the selected layer's view). */
+export async function waitForLayers(page: Page): Promise<void> {
+  await waitForScan(page);
+  await expect(page.getByTestId('tab-layer')).toBeEnabled();
+  await page.getByTestId('tab-layer').click();
+  await expect(page.locator('.layer-list')).toBeVisible();
+}

@@ -107,12 +107,13 @@ describe('netronAttachment', () => {
     expect(Object.keys(a)[0]).toBe('signature');
     expect(a.generator).toEqual({ name: 'Artificial MRI', package: 'artificial-mri', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(a.model).toEqual({ name: 'm.safetensors', format: 'safetensors' });
-    expect(a.definitions).toMatchObject({ conv: 'ww-pooled', normalization: 'none', mp_fit: false, randomize: false, exact_tail: 'auto', filters: { min_evals: 10, max_evals: 15000, max_N: 50000 } });
+    expect(a.definitions).toMatchObject({ conv: 'ww-pooled', normalization: 'none', mp_fit: false, randomize: false, exact_tail: 'auto' });
+    expect(a.definitions).not.toHaveProperty('filters');
     expect(a.definitions.lambda).toMatch(/^λ = σ² \(WeightWatcher\); ½σ² for conv kernels/);
     expect(a.definitions.layers).toEqual(['dense, λ = σ² (WeightWatcher 0.7.5.5 parity)']);
     expect(a.definitions).not.toHaveProperty('operator_input_size');
     const op = netronAttachment(SYNTHETIC_INFO, [], { conv: 'operator', normalization: 'mp', randomize: true, filters: { minEvals: 0 } }).definitions;
-    expect(op).toMatchObject({ conv: 'operator', operator_input_size: 16, normalization: 'mp', randomize: true, randomize_seed: 20241123, filters: { min_evals: 0, max_evals: 15000, max_N: 50000 } });
+    expect(op).toMatchObject({ conv: 'operator', operator_input_size: 16, normalization: 'mp', randomize: true, randomize_seed: 20241123 });
     expect(op.lambda).toBe('λ = σ²; divided by N (Marchenko–Pastur scaling)');
     // Model-level items are metrics with target "": Netron asks for `model::` whatever the model is called.
     const model = netronLookup(a, 'metrics', 'model', '');

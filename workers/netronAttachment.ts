@@ -87,7 +87,6 @@
  */
 import { version as PACKAGE_VERSION, name as PACKAGE_NAME } from '../package.json';
 import type { ModelInfo, TensorInfo } from '../src/model/types';
-import { WW_DEFAULT_FILTERS } from '../src/analysis/metrics/layerFilters';
 import { DEFAULT_RANDOMIZE_SEED } from '../src/analysis/metrics/layerRandomization';
 import { DEFAULT_OPERATOR_INPUT_SIZE } from '../src/analysis/spectra/convOperator';
 import type { LayerRecord } from './layerRecords';
@@ -125,8 +124,6 @@ export interface NetronDefinitions {
   readonly randomize: boolean;
   readonly randomize_seed?: number;
   readonly exact_tail: string;
-  /** WeightWatcher's layer filters, with WW's names. */
-  readonly filters: { readonly min_evals: number; readonly max_evals: number; readonly max_N: number };
   /** The distinct per-layer `definition` texts of the records, in first-seen order. */
   readonly layers: readonly string[];
 }
@@ -256,7 +253,8 @@ function definitionsOf(records: readonly LayerRecord[], settings: AnalysisSettin
   const conv = settings.conv ?? 'ww-pooled';
   const normalization = settings.normalization ?? 'none';
   const randomize = settings.randomize ?? false;
-  const filters = { ...WW_DEFAULT_FILTERS, ...settings.filters };
+  // WeightWatcher's layer filters are left out: they choose which layers are reported (the `layers` list says
+  // which are), they never change a number; the app reports every layer, the CLI those the filters keep.
   const layers = [...new Set(records.flatMap((r) => (typeof r.definition === 'string' ? [r.definition] : [])))];
   return {
     conv,
@@ -267,7 +265,6 @@ function definitionsOf(records: readonly LayerRecord[], settings: AnalysisSettin
     randomize,
     ...(randomize ? { randomize_seed: settings.randomizeSeed ?? DEFAULT_RANDOMIZE_SEED } : {}),
     exact_tail: settings.exactTail ?? 'auto',
-    filters: { min_evals: filters.minEvals, max_evals: filters.maxEvals, max_N: filters.maxN },
     layers,
   };
 }

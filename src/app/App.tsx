@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChangeEvent } from 'react';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { selectModelInfo, selectModelStatus } from '../state/selectors';
+import { selectModelInfo, selectModelStatus, selectPage, selectSelectedTensorName } from '../state/selectors';
 import { LayerList } from '../views/layers/LayerList';
 import { LayerDetail } from './LayerDetail';
 import { ProgressBar } from './ProgressBar';
 import { SettingsBar } from './SettingsBar';
 import { ExportMenu } from './ExportMenu';
 import { ThemeToggle } from './ThemeToggle';
-import { OverviewView } from '../views/overview/OverviewView';
+import { ScanView } from '../views/scan/ScanView';
+import { ShortcutsHelp } from './keyboard/ShortcutsHelp';
+import { useShortcuts } from './keyboard/useShortcuts';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
@@ -28,6 +30,10 @@ export function App() {
   const pendingName = useAppStore(selectPendingName);
   const source = useAppStore(selectSource);
   const restoreFiles = useAppStore(selectRestoreFiles);
+  const page = useAppStore(selectPage);
+  const selected = useAppStore(selectSelectedTensorName);
+  const [helpOpen, setHelpOpen] = useState(false);
+  useShortcuts(store, { open: helpOpen, setOpen: setHelpOpen });
   const [samples, setSamples] = useState<SampleEntry[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -107,6 +113,9 @@ export function App() {
             </label>
           ) : null}
           <ThemeToggle />
+          <button type="button" className="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+            ?
+          </button>
           <button type="button" className="button primary" onClick={() => input.current?.click()}>
             Open model…
           </button>
@@ -131,17 +140,41 @@ export function App() {
         </p>
       ) : null}
       <div className="toolbar">
+        {info ? (
+          <nav className="page-tabs" aria-label="Views">
+            <button type="button" className={`tab${page === 'scan' ? ' active' : ''}`} aria-current={page === 'scan' ? 'page' : undefined} data-testid="tab-scan" onClick={() => store.getState().showScan()} title="The whole model (Esc)">
+              Whole model
+            </button>
+            <button
+              type="button"
+              className={`tab${page === 'layer' ? ' active' : ''}`}
+              aria-current={page === 'layer' ? 'page' : undefined}
+              data-testid="tab-layer"
+              disabled={selected === null}
+              onClick={() => selected && store.getState().openLayer(selected)}
+              title="The selected layer (Enter)"
+            >
+              Layer{selected ? `: ${selected}` : ''}
+            </button>
+          </nav>
+        ) : null}
         <ProgressBar />
         {info ? <SettingsBar /> : null}
         {info ? <ExportMenu /> : null}
       </div>
-      <main className="workspace">
-        <aside className="sidebar">{info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}</aside>
-        <div className="detail">
-          {info ? <OverviewView /> : null}
-          {info ? <LayerDetail /> : null}
-        </div>
-      </main>
+      {info && page === 'scan' ? (
+        <main className="workspace scan-page" aria-label="Whole-model scan" data-page="scan">
+          <ScanView />
+        </main>
+      ) : (
+        <main className="workspace" aria-label={info ? 'Layer view' : 'No model'} data-page={info ? 'layer' : 'none'}>
+          <aside className="sidebar" aria-label="Layers">
+            {info ? <LayerList /> : <p className="hint">Drop a model file anywhere, or use Open. Formats: {supportedFormatsText()}.</p>}
+          </aside>
+          <div className="detail">{info ? <LayerDetail /> : null}</div>
+        </main>
+      )}
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
       <footer className="app-footer">
         Everything runs in this tab: files you open are read locally and never uploaded. Drop a model (with its shards or data
         files, or its folder) anywhere on the page. Formats: {supportedFormatsText()}.

@@ -1,9 +1,11 @@
 import type { MouseEvent } from 'react';
 import { chartPng, standaloneSvg } from '../views/shared/exportChart';
 import { download } from './download';
+import { EmbedButton } from './embed/EmbedButton';
+import type { EmbedPanel } from './embed/embedParams';
 
-/** SVG and PNG (2×) buttons for the chart in the same figure. */
-export function ChartExport({ name }: { name: string }) {
+/** SVG and PNG (2×) buttons for the chart in the same figure, and its embed code. */
+export function ChartExport({ name, panel, title }: { name: string; panel?: EmbedPanel; title?: string }) {
   const chartOf = (event: MouseEvent<HTMLButtonElement>) => event.currentTarget.closest('figure')?.querySelector<SVGSVGElement>('svg.chart') ?? null;
   return (
     <span className="chart-export">
@@ -29,6 +31,7 @@ export function ChartExport({ name }: { name: string }) {
       >
         PNG
       </button>
+      {panel ? <EmbedButton panel={panel} title={title ?? name} /> : null}
     </span>
   );
 }

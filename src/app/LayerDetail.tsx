@@ -5,6 +5,7 @@ import { EsdView, eigenvalueLabel } from '../views/esd/EsdView';
 import { FitDiagnosticsView } from '../views/fit/FitDiagnosticsView';
 import { MetricsPanel } from '../views/metrics/MetricsPanel';
 import { ChartExport } from './ChartExport';
+import { TrapView } from '../views/trap/TrapView';
 import { notAnalysedReason } from '../model/analysable';
 import { formatNumber } from '../views/shared/chart';
 import { formatShape } from '../views/layers/format';
@@ -30,6 +31,9 @@ export function LayerDetail() {
       data-read-ms={result?.status === 'ok' ? result.readMs : undefined}
     >
       <header className="layer-header">
+        <button type="button" className="button small back" onClick={() => store.getState().showScan()} title="Back to the whole-model scan (Esc)" data-testid="back-to-scan">
+          ← Whole model
+        </button>
         <h2>{tensor.name}</h2>
         <span className="facts">
           {formatShape(tensor.shape)} · {tensor.dtype}
@@ -91,7 +95,7 @@ export function LayerDetail() {
         <figure className="plot">
           <figcaption>
             Singular values by rank
-            <ChartExport name={`${fileStem}-spectrum`} />
+            <ChartExport name={`${fileStem}-spectrum`} panel="spectrum" title={`singular values of ${tensor.name}`} />
             <label className="toggle">
               <input
                 type="checkbox"
@@ -106,16 +110,23 @@ export function LayerDetail() {
         <figure className="plot">
           <figcaption>
             ESD of {result?.status === 'ok' ? eigenvalueLabel(result.report.evalScale) : 'λ'}, with the fits
-            <ChartExport name={`${fileStem}-esd`} />
+            <ChartExport name={`${fileStem}-esd`} panel="esd" title={`ESD of ${tensor.name}`} />
           </figcaption>
           <EsdView />
         </figure>
         <figure className="plot">
           <figcaption>
             Power-law fit: D and α against xmin
-            <ChartExport name={`${fileStem}-fit`} />
+            <ChartExport name={`${fileStem}-fit`} panel="fit" title={`power-law fit of ${tensor.name}`} />
           </figcaption>
           <FitDiagnosticsView />
+        </figure>
+        <figure className="plot">
+          <figcaption>
+            Correlation traps: the layer against a shuffled copy
+            <ChartExport name={`${fileStem}-trap`} panel="trap" title={`${tensor.name} against a shuffled copy`} />
+          </figcaption>
+          <TrapView />
         </figure>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
 import type { ConvDefinition } from '../analysis/spectra/layerSpectrum';
+import type { EigenvalueNormalization } from '../analysis/metrics/layerMetrics';
 import { selectSettings } from '../state/selectors';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 
@@ -15,11 +16,24 @@ const CONV_TITLE: Record<ConvDefinition, string> = {
   operator: 'Exact singular values of the convolution on n×n inputs with circular padding and stride 1 (Sedghi, Gupta & Long 2019)',
 };
 
+const NORM_TEXT: Record<EigenvalueNormalization, string> = {
+  none: 'none: λ = σ² (WeightWatcher)',
+  'per-row': 'per-row: λ = σ²/rows (DeepDataProfiler)',
+  mp: 'mp: λ = σ²/N (random-matrix scaling)',
+};
+
+const NORM_TITLE: Record<EigenvalueNormalization, string> = {
+  none: 'Eigenvalues as WeightWatcher analyses them: λ = σ², no 1/N scaling. α does not depend on the scaling; norms do.',
+  'per-row': 'λ divided by the matrix rows (c_out), as DeepDataProfiler normalises',
+  mp: 'λ divided by N (the larger dimension), so a random Gaussian layer has its MP bulk at order 1',
+};
+
 /** How layers are computed: the conv definition, its input size, and the Marchenko–Pastur fit. */
 export function SettingsBar() {
   const settings = useAppStore(selectSettings);
   const store = useAppStoreApi();
   const conv = settings.conv ?? 'ww-pooled';
+  const normalization = settings.normalization ?? 'none';
   return (
     <div className="settings-bar" role="group" aria-label="Analysis settings">
       <label title={CONV_TITLE[conv]}>
@@ -44,6 +58,20 @@ export function SettingsBar() {
           </select>
         </label>
       ) : null}
+      <label title={NORM_TITLE[normalization]}>
+        λ scaling{' '}
+        <select
+          value={normalization}
+          onChange={(e) => store.getState().setSettings({ normalization: e.target.value as EigenvalueNormalization })}
+          data-testid="normalization"
+        >
+          {(Object.keys(NORM_TEXT) as EigenvalueNormalization[]).map((n) => (
+            <option key={n} value={n}>
+              {NORM_TEXT[n]}
+            </option>
+          ))}
+        </select>
+      </label>
       <label title="Small singular values: the Gram route is noise below ~1e-8·σ_max; Jacobi recomputes the tail exactly">
         tail{' '}
         <select value={settings.exactTail ?? 'auto'} onChange={(e) => store.getState().setSettings({ exactTail: e.target.value as 'auto' | 'always' | 'off' })} data-testid="exact-tail">

@@ -1,10 +1,11 @@
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { notAnalysedReason } from '../../model/analysable';
 import type { TensorInfo } from '../../model/types';
 import type { LayerResult } from '../../state/resultTypes';
 import { useAppStore, useAppStoreApi } from '../shared/storeContext';
-import { selectHover, selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
+import { selectModelInfo, selectResults, selectSelectedTensorName } from '../../state/selectors';
+import { useLinkedHover } from '../shared/linkedHover';
 import { formatCount, formatShape } from './format';
 
 function statusOf(t: TensorInfo, result: LayerResult | undefined): { text: string; cls: string; title: string } {
@@ -30,22 +31,31 @@ function alphaOf(result: LayerResult | undefined): { text: string; cls: string; 
   return { text: alpha.toFixed(2), cls: w ? `alpha-${w}` : '', title: `α = ${alpha}${w ? ` (${w})` : ''}${result.report.wwSkipped ? `; WeightWatcher skips this layer: ${result.report.wwSkipped}` : ''}` };
 }
 
-/** The layer list: every tensor with its shape, parameter count, kind, σ_max and α once analysed. */
+/**
+ * The layer list: every tensor with its shape, parameter count, kind, σ_max and α once analysed. Hover is linked
+ * through `useLinkedHover` (no re-render); a click or Enter opens the layer's page.
+ */
 export function LayerList() {
   const info = useAppStore(selectModelInfo);
   const results = useAppStore(selectResults);
   const selected = useAppStore(selectSelectedTensorName);
-  const hovered = useAppStore(selectHover);
   const store = useAppStoreApi();
+  const table = useRef<HTMLTableElement>(null);
+  useLinkedHover(table);
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLTableSectionElement>) => {
       if (!info) return;
+      const current = store.getState().selection.tensor;
+      if (event.key === 'Enter' && current !== null) {
+        event.preventDefault();
+        store.getState().openLayer(current);
+        return;
+      }
       const delta = event.key === 'ArrowDown' || event.key === 'j' ? 1 : event.key === 'ArrowUp' || event.key === 'k' ? -1 : 0;
       if (delta === 0) return;
       event.preventDefault();
       const names = info.tensors.map((t) => t.name);
-      const current = store.getState().selection.tensor;
       const i = current === null ? -1 : names.indexOf(current);
       const next = names[Math.min(names.length - 1, Math.max(0, i + delta))];
       if (next !== undefined) {
@@ -58,7 +68,7 @@ export function LayerList() {
 
   if (!info) return null;
   return (
-    <table className="layer-list" aria-label="Layers">
+    <table ref={table} className="layer-list" aria-label="Layers">
       <thead>
         <tr>
           <th scope="col">tensor</th>
@@ -69,7 +79,7 @@ export function LayerList() {
           <th scope="col" className="num" title="power-law exponent of the ESD tail (WeightWatcher alpha)">α</th>
         </tr>
       </thead>
-      <tbody tabIndex={0} onKeyDown={onKeyDown} aria-label="Layer rows: arrow keys or j/k to move">
+      <tbody tabIndex={0} onKeyDown={onKeyDown} aria-label="Layer rows: arrow keys or j/k to move, Enter to open">
         {info.tensors.map((t) => {
           const status = statusOf(t, results[t.name]);
           const alpha = alphaOf(results[t.name]);
@@ -78,11 +88,12 @@ export function LayerList() {
             <tr
               key={t.name}
               id={rowId(t.name)}
-              className={`layer-row status-${status.cls}${isSelected ? ' selected' : ''}${t.name === hovered ? ' hovered' : ''}`}
+              className={`layer-row status-${status.cls}${isSelected ? ' selected' : ''}`}
               aria-selected={isSelected}
               data-tensor={t.name}
+              data-layer={t.name}
               data-status={status.cls}
-              onClick={() => store.getState().selectTensor(t.name)}
+              onClick={() => store.getState().openLayer(t.name)}
               onPointerEnter={() => store.getState().setHover(t.name)}
               onPointerLeave={() => store.getState().setHover(null)}
             >

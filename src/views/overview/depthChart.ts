@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import type { Chart, ChartState } from '../shared/chart';
 import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber } from '../shared/chart';
+import { markHovered } from '../shared/linkedHover';
 
 /** One analysed layer, in depth (model) order. */
 export interface DepthPoint {
@@ -17,13 +18,21 @@ export interface DepthChartData {
   /** A band to shade (e.g. α in [2, 6], WeightWatcher's well-trained range), with its label. */
   readonly band: { readonly lo: number; readonly hi: number; readonly label: string } | null;
   readonly selected: string | null;
-  readonly hovered: string | null;
   readonly onSelect: (name: string) => void;
   readonly onHover: (name: string | null) => void;
 }
 
+/** The depth chart: a `Chart` that also highlights the hovered layer without recomputing anything else. */
+export interface DepthChart extends Chart<DepthChartData> {
+  /** Mark the layer under the pointer in any view (null for none): its dot grows, the caption shows its value. */
+  highlight(name: string | null): void;
+}
+
+const RADIUS = 4;
+const RADIUS_MARKED = 6;
+
 /** A metric against depth for every analysed layer: the whole network's health at a glance. */
-export function depthChart(root: HTMLElement): Chart<DepthChartData> {
+export function depthChart(root: HTMLElement): DepthChart {
   const m = { ...DEFAULT_MARGINS, bottom: 34 };
   const state: ChartState<DepthChartData> = { data: null, width: 600, height: 220 };
   const frame = chartFrame(root, 'chart-depth', { x: 'layer (depth order)', y: '' }, m);
@@ -34,16 +43,33 @@ export function depthChart(root: HTMLElement): Chart<DepthChartData> {
   const dots = plot.append('g');
   const yTitle = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle');
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end');
+  let hovered: string | null = null;
+  let shownPoints: readonly DepthPoint[] = [];
+
+  /** The hovered (else the selected) layer's value as the caption; the dots of both enlarged. */
+  function mark(): void {
+    const d = state.data;
+    markHovered(dots.node() as SVGGElement, hovered);
+    dots.selectAll<SVGCircleElement, DepthPoint>('circle').attr('r', (p) => (p.name === d?.selected || p.name === hovered ? RADIUS_MARKED : RADIUS));
+    const shown = shownPoints.find((p) => p.name === hovered) ?? shownPoints.find((p) => p.name === d?.selected);
+    tooltip
+      .attr('x', state.width - m.right)
+      .attr('y', m.top - 2)
+      .text(shown && d ? `${shown.name}: ${d.metric} = ${formatNumber(shown.value)}${shown.warning ? ` (${shown.warning})` : ''}` : '');
+  }
 
   function render(): void {
     const { w, h } = frame.layout(state.width, state.height);
     yTitle.attr('transform', `translate(14,${m.top + h / 2}) rotate(-90)`).text(state.data?.metric ?? '');
     const d = state.data;
     const points = d ? d.points.filter((p) => Number.isFinite(p.value)) : [];
+    shownPoints = points;
     if (!d || points.length === 0) {
       dots.selectAll('circle').remove();
       line.attr('d', '');
       band.attr('height', 0);
+      bandLabel.text('');
+      tooltip.text('');
       return;
     }
     const x = d3.scalePoint<string>().domain(points.map((p) => p.name)).range([0, w]).padding(0.5);
@@ -66,21 +92,23 @@ export function depthChart(root: HTMLElement): Chart<DepthChartData> {
       .selectAll<SVGCircleElement, DepthPoint>('circle')
       .data(points, (p) => p.name)
       .join('circle')
-      .attr('class', (p) => `depth-dot${p.warning ? ` warn-${p.warning}` : ''}${p.name === d.selected ? ' selected' : ''}${p.name === d.hovered ? ' hovered' : ''}`)
+      .attr('class', (p) => `depth-dot${p.warning ? ` warn-${p.warning}` : ''}${p.name === d.selected ? ' selected' : ''}`)
       .attr('data-layer', (p) => p.name)
       .attr('cx', (p) => x(p.name) ?? 0)
       .attr('cy', (p) => y(p.value))
-      .attr('r', (p) => (p.name === d.selected || p.name === d.hovered ? 6 : 4))
       .on('click', (_e, p) => d.onSelect(p.name))
       .on('pointerenter', (_e, p) => d.onHover(p.name))
       .on('pointerleave', () => d.onHover(null));
-    const shown = points.find((p) => p.name === d.hovered) ?? points.find((p) => p.name === d.selected);
-    tooltip
-      .attr('x', state.width - m.right)
-      .attr('y', m.top - 2)
-      .text(shown ? `${shown.name}: ${d.metric} = ${formatNumber(shown.value)}${shown.warning ? ` (${shown.warning})` : ''}` : '');
+    mark();
     svg.attr('aria-label', `${d.metric} of ${points.length} layers in depth order`);
   }
 
-  return chartLifecycle(svg, state, render);
+  return {
+    ...chartLifecycle(svg, state, render),
+    highlight(name) {
+      if (name === hovered) return;
+      hovered = name;
+      mark();
+    },
+  };
 }

@@ -1,0 +1,81 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect } from '@playwright/test';
+import { waitForScan } from './helpers';
+
+/**
+ * A slide deck on a second local origin (another port of 127.0.0.1, so a different origin) that embeds views of
+ * the app in iframes: the embed must render there, chrome-less, sized to its frame, and load nothing from anywhere
+ * but the app's own origin (it works offline).
+ */
+async function slideServer(html: string) {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+test('Copy embed code gives an iframe snippet that renders the same view on another origin, offline', async ({ page, baseURL }) => {
+  const app = new URL(baseURL ?? '').origin;
+  // 1. In the app: open a layer, copy the embed code of its ESD.
+  await page.goto('/?v=1&sample=stroke-cnn&layer=conv2.weight&view=layer');
+  await waitForScan(page);
+  await expect(page.locator('.layer-detail h2')).toHaveText('conv2.weight');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app });
+  await page.getByTestId('embed-esd').click();
+  await page.getByTestId('embed-snippet').waitFor();
+  await page.locator('.embed-popover select').selectOption('dark');
+  await page.getByTestId('embed-copy').click();
+  await expect(page.locator('.embed-popover [role="status"]')).toHaveText('Copied.');
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  expect(snippet).toBe(await page.getByTestId('embed-snippet').inputValue());
+  expect(snippet).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;sample=stroke-cnn&amp;layer=conv2\.weight&amp;view=layer&amp;embed=1&amp;panel=esd&amp;theme=dark"/);
+
+  // 2. On a slide from another origin, with the network limited to the two local origins.
+  const slide = await slideServer(`<!doctype html><html><head><title>Lecture 3</title></head><body style="margin:0;background:#888">
+    <h1>Spectra of a trained CNN</h1>${snippet.replace('<iframe ', '<iframe id="esd" ')}
+    <iframe id="scan" title="scan" src="${app}/?v=1&sample=stroke-cnn&embed=1&panel=strip" width="900" height="220" style="border:0"></iframe>
+  </body></html>`);
+  try {
+    const requests: string[] = [];
+    const context = page.context();
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      return url.startsWith(app) || url.startsWith(slide.origin) ? route.continue() : route.abort('internetdisconnected');
+    });
+    const deck = await context.newPage();
+    await deck.goto(`${slide.origin}/`);
+    const esd = deck.frameLocator('#esd');
+    await expect(esd.locator('.embed')).toHaveAttribute('data-panel', 'esd');
+    await expect(esd.locator('.view-esd')).toHaveAttribute('data-ready', 'true', { timeout: 40_000 });
+    await expect(esd.locator('.embed-title')).toContainText('conv2.weight');
+    // Chrome-less: no header, toolbar, layer list or footer.
+    for (const chrome of ['.app-header', '.toolbar', '.layer-list', '.app-footer']) await expect(esd.locator(chrome)).toHaveCount(0);
+    // Sized to its 720×420 frame, in the dark theme the snippet asked for.
+    const box = await esd.locator('.view-esd svg.chart').boundingBox();
+    expect(box?.width).toBeGreaterThan(650);
+    expect(box?.height).toBeGreaterThan(300);
+    expect(await esd.locator('html').getAttribute('data-theme')).toBe('dark');
+    // The link opens the same view in the full app.
+    const open = esd.getByTestId('open-in-app');
+    await expect(open).toHaveAttribute('target', '_blank');
+    const href = (await open.getAttribute('href')) ?? '';
+    expect(new URL(href).searchParams.get('embed')).toBeNull();
+    expect(new URL(href).searchParams.get('layer')).toBe('conv2.weight');
+    // The scan strip embed on the same slide.
+    const scan = deck.frameLocator('#scan');
+    await expect(scan.locator('.embed')).toHaveAttribute('data-panel', 'strip');
+    await expect(scan.locator('[data-layer]').first()).toBeVisible({ timeout: 40_000 });
+    // Offline: everything came from the app's origin (wasm included) or the slide's.
+    const foreign = requests.filter((u) => !u.startsWith(app) && !u.startsWith(slide.origin));
+    expect(foreign).toEqual([]);
+    expect(requests.some((u) => u.startsWith(app) && u.endsWith('.wasm'))).toBe(true);
+    await deck.close();
+  } finally {
+    await slide.close();
+  }
+});
