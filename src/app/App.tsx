@@ -175,9 +175,9 @@ export function App() {
         </main>
       )}
       <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
-      <footer className="app-footer">
+      <footer className="app-footer" title={`Formats: ${supportedFormatsText()}`}>
         Everything runs in this tab: files you open are read locally and never uploaded. Drop a model (with its shards or data
-        files, or its folder) anywhere on the page. Formats: {supportedFormatsText()}.
+        files, or its folder) anywhere on the page; press ? for keyboard shortcuts.
       </footer>
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">

@@ -84,7 +84,6 @@ export function LayerDetail() {
           </div>
         </dl>
       ) : null}
-      {result?.status === 'ok' ? <MetricsPanel report={result.report} /> : null}
       {referenceLabel ? (
         <label className="toggle compare-toggle">
           <input type="checkbox" checked={referenceVisible} onChange={(e) => store.getState().setReferenceVisible(e.target.checked)} /> compare
@@ -129,6 +128,7 @@ export function LayerDetail() {
           <TrapView />
         </figure>
       </div>
+      {result?.status === 'ok' ? <MetricsPanel report={result.report} /> : null}
     </section>
   );
 }

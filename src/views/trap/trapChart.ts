@@ -141,7 +141,7 @@ export function trapChart(root: HTMLElement): Chart<TrapChartData> {
 
     const entries = [
       { cls: 'swatch-real', text: 'layer' },
-      { cls: 'swatch-random', text: `shuffled copy, seed ${d.seed}${d.replicas > 1 ? ` (${d.replicas} shuffles pooled)` : ''}` },
+      { cls: 'swatch-random', text: `shuffled (seed ${d.seed}${d.replicas > 1 ? `, ${d.replicas}× pooled` : ''})` },
       ...(d.spikeThreshold !== null ? [{ cls: 'swatch-spike', text: `correlation traps: ${d.trapsAsc.length}` }] : []),
     ];
     let offset = 0;
