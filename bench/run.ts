@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { preview } from 'vite';
 import { BENCH_DIR, denseMatrixFile, gpt2SmallModel, sevenGigabyteModel, shardedSet } from './largeFiles';
 import { cliScanSeconds, mpFitSeconds, nativeSvdSeconds } from './nodeScans';
+import { denseChartsBench } from './denseCharts';
 import { CHROMIUM_ARGS } from '../playwright.config';
 
 interface Row {
@@ -133,6 +134,9 @@ async function main(): Promise<void> {
     }
     record('  ratio TypeScript / WASM', (scanSeconds['plain TypeScript'] ?? NaN) / (scanSeconds['WASM SIMD'] ?? NaN), '×');
     benchmarkContext.chromiumScan = scanSeconds['WASM SIMD'] ?? NaN;
+
+    // 5b. Dense marks: the spectrum chart with 100k singular values on its canvas layer, against SVG marks and 1k values.
+    await denseChartsBench(browser, record);
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimateMinMax } from './decimate';
+import { decimateMinMax, decimateMinMaxIndices } from './decimate';
 
 describe('decimateMinMax', () => {
   it('keeps every point of a short series, dropping non-positive values on log axes', () => {
@@ -16,5 +16,25 @@ describe('decimateMinMax', () => {
     expect(points[0]).toEqual([1, 1]);
     expect(points[points.length - 1]?.[0]).toBe(n);
     for (let i = 1; i < points.length; i++) expect((points[i] as [number, number])[0]).toBeGreaterThan((points[i - 1] as [number, number])[0]);
+  });
+});
+
+describe('decimateMinMaxIndices', () => {
+  it('keeps, per column, the minimum and the maximum in index order', () => {
+    // 20 values, 2 columns: each column of 10 has its max and min somewhere inside
+    const v = Float64Array.from({ length: 20 }, (_, i) => [3, 9, 1, 5, 5, 5, 5, 5, 5, 5, 2, 2, 8, 2, 2, 0.5, 2, 2, 2, 2][i] as number);
+    expect(Array.from(decimateMinMaxIndices(v, 2, false))).toEqual([1, 2, 12, 15]);
+  });
+
+  it('keeps one point for a flat column and skips columns with nothing positive on log axes', () => {
+    const v = new Float64Array(40);
+    v.fill(1, 0, 10);
+    expect(Array.from(decimateMinMaxIndices(v, 4, true))).toEqual([0]);
+    expect(Array.from(decimateMinMaxIndices(v, 4, false))).toEqual([0, 10, 20, 30]);
+  });
+
+  it('agrees with decimateMinMax', () => {
+    const v = Float64Array.from({ length: 30_000 }, (_, i) => Math.exp(-i / 5000) * (1 + 0.1 * Math.sin(i)));
+    expect(decimateMinMax(v, 300, true)).toEqual(Array.from(decimateMinMaxIndices(v, 300, true), (i) => [i + 1, v[i]]));
   });
 });
