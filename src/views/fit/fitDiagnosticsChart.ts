@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import type { Chart, ChartState } from '../shared/chart';
 import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
+import { decimatePixelLine } from '../shared/decimate';
 
 /** The power-law fit's diagnostics (SCIENCE.md §2): KS distance D and α for every candidate xmin. */
 export interface FitDiagnosticsData {
@@ -63,8 +64,9 @@ export function fitDiagnosticsChart(root: HTMLElement): Chart<FitDiagnosticsData
     alphaAxis.attr('transform', `translate(${w},0)`).call(d3.axisRight(y2).ticks(Math.max(2, Math.round(h / 45))));
     gridY.call(d3.axisLeft(y).ticks(Math.max(2, Math.round(h / 45))).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
     const xs = Array.from(d.xmins, (v) => x(v));
-    dPath.attr('d', d3.line()(xs.map((px, i) => [px, y(d.Ds[i] as number)])) ?? '');
-    aPath.attr('d', d3.line()(xs.map((px, i) => [px, y2(alphas[i] as number)])) ?? '');
+    // One candidate xmin per eigenvalue: with 100k eigenvalues, at most 4 points per pixel column are drawn.
+    dPath.attr('d', d3.line()(decimatePixelLine(xs, Array.from(d.Ds, (v) => y(v)))) ?? '');
+    aPath.attr('d', d3.line()(decimatePixelLine(xs, alphas.map((a) => y2(a)))) ?? '');
     const c = d.chosen;
     const chosen = c >= 0 && c < xs.length ? [{ px: xs[c] as number, D: d.Ds[c] as number, a: alphas[c] as number }] : [];
     chosenLine.style('display', chosen.length ? 'inline' : 'none');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimateMinMax, decimateMinMaxIndices } from './decimate';
+import { decimateMinMax, decimateMinMaxIndices, decimatePixelLine } from './decimate';
 
 describe('decimateMinMax', () => {
   it('keeps every point of a short series, dropping non-positive values on log axes', () => {
@@ -36,5 +36,30 @@ describe('decimateMinMaxIndices', () => {
   it('agrees with decimateMinMax', () => {
     const v = Float64Array.from({ length: 30_000 }, (_, i) => Math.exp(-i / 5000) * (1 + 0.1 * Math.sin(i)));
     expect(decimateMinMax(v, 300, true)).toEqual(Array.from(decimateMinMaxIndices(v, 300, true), (i) => [i + 1, v[i]]));
+  });
+});
+
+describe('decimatePixelLine', () => {
+  it('keeps every point when each has its own pixel column', () => {
+    expect(decimatePixelLine([0, 1.5, 2.2], [5, 6, 7])).toEqual([
+      [0, 5],
+      [1.5, 6],
+      [2.2, 7],
+    ]);
+  });
+
+  it('keeps at most first, lowest, highest and last per column, in order, and the extremes exactly', () => {
+    const n = 100_000;
+    const px = Float64Array.from({ length: n }, (_, i) => Math.log1p(i) * 50);
+    const py = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 7) * 100 + (i === 77_777 ? 1000 : 0));
+    const line = decimatePixelLine(px, py);
+    const columns = new Set(Array.from(px, (v) => Math.floor(v))).size;
+    expect(line.length).toBeLessThanOrEqual(4 * columns);
+    expect(line.length).toBeLessThan(n / 20);
+    for (let k = 1; k < line.length; k++) expect(line[k]![0]).toBeGreaterThanOrEqual(line[k - 1]![0]);
+    expect(Math.max(...line.map((p) => p[1]))).toBe(Math.max(...py));
+    expect(Math.min(...line.map((p) => p[1]))).toBe(Math.min(...py));
+    expect(line[0]).toEqual([px[0], py[0]]);
+    expect(line.at(-1)).toEqual([px[n - 1], py[n - 1]]);
   });
 });

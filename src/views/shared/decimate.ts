@@ -51,3 +51,28 @@ export function decimateMinMaxIndices(values: ArrayLike<number>, columns: number
 export function decimateMinMax(values: Float64Array, widthPx: number, dropNonPositive: boolean): [number, number][] {
   return Array.from(decimateMinMaxIndices(values, widthPx, dropNonPositive), (i) => [i + 1, values[i] as number]);
 }
+
+/**
+ * A polyline in pixel coordinates with at most 4 points per pixel column (the first, lowest, highest and last of
+ * each column, in order), for series whose x is not evenly spaced (e.g. a log axis). `px` must be ascending.
+ * The drawn shape is the same as the full line's at that width. O(n).
+ */
+export function decimatePixelLine(px: ArrayLike<number>, py: ArrayLike<number>): [number, number][] {
+  const n = Math.min(px.length, py.length);
+  const out: [number, number][] = [];
+  let i = 0;
+  while (i < n) {
+    const column = Math.floor(px[i] as number);
+    let j = i;
+    let lo = i;
+    let hi = i;
+    while (j + 1 < n && Math.floor(px[j + 1] as number) === column) {
+      j++;
+      if ((py[j] as number) < (py[lo] as number)) lo = j;
+      if ((py[j] as number) > (py[hi] as number)) hi = j;
+    }
+    for (const k of [...new Set([i, Math.min(lo, hi), Math.max(lo, hi), j])]) out.push([px[k] as number, py[k] as number]);
+    i = j + 1;
+  }
+  return out;
+}
