@@ -1,28 +1,13 @@
 import { layerReport } from '../analysis/metrics/layerReport';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './createAppStore';
+import { testModel, testTensor } from './testing/testModel';
 import type { AnalysisClient, AnalyzeOptions } from '../compute/analysisClient';
 import { AnalysisError } from '../compute/analysisClient';
-import type { ModelInfo, TensorInfo } from '../model/types';
+import type { ModelInfo } from '../model/types';
 import type { FileEntry, LayerResult } from '../../workers/protocol';
 
-const tensor = (name: string, shape: number[], kind: TensorInfo['kind']): TensorInfo => ({
-  name,
-  dtype: 'F32',
-  shape,
-  size: shape.reduce((a, b) => a * b, 1),
-  kind,
-  file: 'm.safetensors',
-  byteLength: 4 * shape.reduce((a, b) => a * b, 1),
-});
-
-const info: ModelInfo = {
-  format: 'safetensors',
-  name: 'm.safetensors',
-  files: [{ name: 'm.safetensors', size: 100 }],
-  metadata: {},
-  tensors: [tensor('a.weight', [4, 3], 'dense'), tensor('a.bias', [4], 'vector'), tensor('b.weight', [2, 4], 'dense')],
-};
+const info: ModelInfo = testModel([testTensor('a.weight', [4, 3], 'dense'), testTensor('a.bias', [4], 'vector'), testTensor('b.weight', [2, 4], 'dense')]);
 
 const ok = (name: string): LayerResult => {
   const spectrum = { definition: 'dense', rows: 2, cols: 2, matrixCount: 1, singularValues: new Float64Array([2, 1]), frobeniusNormSq: 5 } as const;

@@ -2,28 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { layerReport } from '../../analysis/metrics/layerReport';
 import type { AnalysisClient, AnalyzeOptions } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
-import type { ModelInfo, TensorInfo } from '../../model/types';
+import type { ModelInfo } from '../../model/types';
 import type { FileEntry, LayerResult } from '../../../workers/protocol';
 import { createAppStore } from '../createAppStore';
+import { testModel, testTensor } from '../testing/testModel';
 import { trapFromResult } from './trapSlice';
 
-const tensor = (name: string, shape: number[]): TensorInfo => ({
-  name,
-  dtype: 'F32',
-  shape,
-  size: shape.reduce((a, b) => a * b, 1),
-  kind: 'dense',
-  file: 'm.safetensors',
-  byteLength: 4 * shape.reduce((a, b) => a * b, 1),
-});
-
-const info: ModelInfo = {
-  format: 'safetensors',
-  name: 'm.safetensors',
-  files: [{ name: 'm.safetensors', size: 100 }],
-  metadata: {},
-  tensors: [tensor('a.weight', [2, 2]), tensor('b.weight', [2, 2])],
-};
+const info: ModelInfo = testModel([testTensor('a.weight', [2, 2]), testTensor('b.weight', [2, 2])]);
 
 const RANDOM_COLUMNS = { rand_distance: 0.2, ww_softrank: 0.5, max_rand_eval: 2, ww_maxdist: 2, rand_num_spikes: 1, randomize_seed: 9 };
 

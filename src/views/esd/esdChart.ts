@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart, ChartState } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
+import type { Chart, ChartState, VerticalMarker } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, drawVerticalMarkers, formatNumber, logTickFormat } from '../shared/chart';
 
 /** A log-binned empirical spectral density, as `esdHistogram` returns it. */
 export interface EsdData {
@@ -59,24 +59,11 @@ export function esdChart(root: HTMLElement): Chart<EsdData> {
     const line = d3.line();
     plPath.attr('d', plPoints.length > 1 ? (line(visible(plPoints)) ?? '') : '');
     mpPath.attr('d', mpPoints.length > 1 ? (line(visible(mpPoints)) ?? '') : '');
-    const marks: { at: number; cls: string; text: string }[] = [];
+    const marks: VerticalMarker[] = [];
     if (d.powerLaw) marks.push({ at: d.powerLaw.xmin, cls: 'marker-xmin', text: 'xmin' });
     if (d.mp) marks.push({ at: d.mp.bulkMax, cls: 'marker-bulk', text: 'bulk+' });
     if (d.mp && d.mp.bulkMin > 0) marks.push({ at: d.mp.bulkMin, cls: 'marker-bulk', text: 'bulk−' });
-    const shown = marks.filter((mk) => mk.at >= xLo && mk.at <= xHi);
-    markers
-      .selectAll<SVGGElement, (typeof shown)[number]>('g')
-      .data(shown)
-      .join((enter) => {
-        const g = enter.append('g');
-        g.append('line');
-        g.append('text');
-        return g;
-      })
-      .attr('class', (mk) => mk.cls)
-      .attr('transform', (mk) => `translate(${x(mk.at)},0)`)
-      .call((g) => g.select('line').attr('y1', 0).attr('y2', h))
-      .call((g) => g.select('text').attr('y', 10).attr('x', 3).text((mk) => mk.text));
+    drawVerticalMarkers(markers, marks.filter((mk) => mk.at >= xLo && mk.at <= xHi), x, { w, h });
     const entries = [
       ...(d.powerLaw ? [{ cls: 'fit-powerlaw', text: `power law α = ${formatNumber(d.powerLaw.alpha)}` }] : []),
       ...(d.mp ? [{ cls: 'fit-mp', text: 'Marchenko–Pastur fit' }] : []),

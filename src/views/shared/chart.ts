@@ -102,3 +102,44 @@ export function chartFrame(root: HTMLElement, className: string, titles: { x: st
     },
   };
 }
+
+/** A labelled vertical line at x = `at` (data units), e.g. xmin or an MP bulk edge. */
+export interface VerticalMarker {
+  readonly at: number;
+  readonly cls: string;
+  readonly text: string;
+}
+
+/**
+ * Draw `marks` in `group` as vertical lines over the plot height `h`, each labelled at its top. With `stagger`,
+ * labels go on successive rows (close lines stay readable) and flip to the left of lines near the right edge.
+ */
+export function drawVerticalMarkers(
+  group: d3.Selection<SVGGElement, unknown, null, undefined>,
+  marks: readonly VerticalMarker[],
+  x: (v: number) => number,
+  size: { readonly w: number; readonly h: number },
+  stagger = false,
+): void {
+  const shown = marks.map((mk, i) => ({ ...mk, row: stagger ? i : 0, left: stagger && x(mk.at) > size.w - 110 }));
+  group
+    .selectAll<SVGGElement, (typeof shown)[number]>('g')
+    .data(shown)
+    .join((enter) => {
+      const g = enter.append('g');
+      g.append('line');
+      g.append('text');
+      return g;
+    })
+    .attr('class', (mk) => mk.cls)
+    .attr('transform', (mk) => `translate(${x(mk.at)},0)`)
+    .call((g) => g.select('line').attr('y1', 0).attr('y2', size.h))
+    .call((g) =>
+      g
+        .select('text')
+        .attr('y', (mk) => 10 + 12 * mk.row)
+        .attr('x', (mk) => (mk.left ? -3 : 3))
+        .attr('text-anchor', (mk) => (mk.left ? 'end' : 'start'))
+        .text((mk) => mk.text),
+    );
+}

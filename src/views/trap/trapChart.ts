@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
-import type { Chart, ChartState } from '../shared/chart';
-import { DEFAULT_MARGINS, chartFrame, chartLifecycle, formatNumber, logTickFormat } from '../shared/chart';
+import type { Chart, ChartState, VerticalMarker } from '../shared/chart';
+import { DEFAULT_MARGINS, chartFrame, chartLifecycle, drawVerticalMarkers, formatNumber, logTickFormat } from '../shared/chart';
 import type { BinnedDensity, TrapChartData } from './trapData';
 
 export type { TrapChartData } from './trapData';
@@ -13,13 +13,6 @@ interface Bar {
   readonly count: number;
   /** A shuffled bin wholly above the trap threshold. */
   readonly trap: boolean;
-}
-
-/** A vertical marker line with a label. */
-interface Marker {
-  readonly at: number;
-  readonly cls: string;
-  readonly text: string;
 }
 
 /** Approximate width of legend text in px (11 px sans-serif), for laying entries out in a row. */
@@ -102,32 +95,12 @@ export function trapChart(root: HTMLElement): Chart<TrapChartData> {
     drawBars(randomBars, random, `shuffled (seed ${d.seed})`);
     drawBars(realBars, real, 'layer');
 
-    const marks: Marker[] = [];
+    const marks: VerticalMarker[] = [];
     if (d.bulkMax !== null && d.bulkMax > 0) marks.push({ at: d.bulkMax, cls: 'marker-bulk', text: 'shuffled MP bulk edge' });
     if (Number.isFinite(d.randomLambdaMax)) marks.push({ at: d.randomLambdaMax, cls: 'marker-random-max', text: 'λmax shuffled' });
     if (Number.isFinite(d.lambdaMax)) marks.push({ at: d.lambdaMax, cls: 'marker-real-max', text: 'λmax' });
     // Labels right of their line, or left of it near the right edge; staggered so close lines stay readable.
-    const shown = marks.filter((mk) => mk.at >= xLo && mk.at <= xHi).map((mk, i) => ({ ...mk, row: i, left: x(mk.at) > w - 110 }));
-    markers
-      .selectAll<SVGGElement, (typeof shown)[number]>('g')
-      .data(shown)
-      .join((enter) => {
-        const g = enter.append('g');
-        g.append('line');
-        g.append('text');
-        return g;
-      })
-      .attr('class', (mk) => mk.cls)
-      .attr('transform', (mk) => `translate(${x(mk.at)},0)`)
-      .call((g) => g.select('line').attr('y1', 0).attr('y2', h))
-      .call((g) =>
-        g
-          .select('text')
-          .attr('y', (mk) => 10 + 12 * mk.row)
-          .attr('x', (mk) => (mk.left ? -3 : 3))
-          .attr('text-anchor', (mk) => (mk.left ? 'end' : 'start'))
-          .text((mk) => mk.text),
-      );
+    drawVerticalMarkers(markers, marks.filter((mk) => mk.at >= xLo && mk.at <= xHi), x, { w, h }, true);
 
     const traps = Array.from(d.trapsAsc).filter((v) => v >= xLo && v <= xHi);
     rug
