@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { waitForLayers } from './helpers';
+import { waitForLayers, waitForScan } from './helpers';
 
 test('every chart downloads as a self-contained SVG and as a 2× PNG', async ({ page }) => {
   await page.goto('/');
@@ -25,4 +25,19 @@ test('every chart downloads as a self-contained SVG and as a 2× PNG', async ({ 
     const [file] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: 'SVG' }).click()]);
     expect(readFileSync(await file.path(), 'utf8')).toContain('<path');
   }
+});
+
+test('the scan strip and the depth chart export too, with the strip legend inside the file', async ({ page }) => {
+  await page.goto('/');
+  await waitForScan(page);
+  const strip = page.locator('figure.strip');
+  const [svg] = await Promise.all([page.waitForEvent('download'), strip.getByRole('button', { name: 'SVG' }).click()]);
+  expect(svg.suggestedFilename()).toBe('scan-alpha.svg');
+  const text = readFileSync(await svg.path(), 'utf8');
+  expect(text).toContain('over-trained &lt; 2');
+  expect(text).toContain('data-layer="conv2.weight"');
+  const depth = page.locator('figure', { has: page.locator('.view-depth') });
+  const [png] = await Promise.all([page.waitForEvent('download'), depth.getByRole('button', { name: 'PNG' }).click()]);
+  expect(png.suggestedFilename()).toBe('depth-alpha.png');
+  expect(readFileSync(await png.path()).subarray(1, 4).toString('latin1')).toBe('PNG');
 });

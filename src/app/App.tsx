@@ -10,6 +10,9 @@ import { ExportMenu } from './ExportMenu';
 import { ThemeToggle } from './ThemeToggle';
 import { ScanView } from '../views/scan/ScanView';
 import { ShortcutsHelp } from './keyboard/ShortcutsHelp';
+import { ViewActionsProvider } from '../views/shared/viewActions';
+import type { ViewActionRequest } from '../views/shared/viewActions';
+import { ChartExport } from './ChartExport';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
@@ -21,6 +24,9 @@ import { formatCount } from '../views/layers/format';
 const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
 const selectSource = (s: { model: { source: { kind: string; id?: string } | null } }) => s.model.source;
 const selectRestoreFiles = (s: { restore: { files: readonly string[] | null } }) => s.restore.files;
+
+/** Export and embed buttons for the scan's views. */
+const scanActions = ({ panel, name, title, chart }: ViewActionRequest) => <ChartExport name={name} panel={panel} title={title} chart={chart} />;
 
 /** The application shell: header, drop target, progress, layer list and the selected layer. */
 export function App() {
@@ -164,7 +170,9 @@ export function App() {
       </div>
       {info && page === 'scan' ? (
         <main className="workspace scan-page" aria-label="Whole-model scan" data-page="scan">
-          <ScanView />
+          <ViewActionsProvider value={scanActions}>
+            <ScanView />
+          </ViewActionsProvider>
         </main>
       ) : (
         <main className="workspace" aria-label={info ? 'Layer view' : 'No model'} data-page={info ? 'layer' : 'none'}>

@@ -6,6 +6,7 @@ import { FitDiagnosticsView } from '../views/fit/FitDiagnosticsView';
 import { MetricsPanel } from '../views/metrics/MetricsPanel';
 import { ChartExport } from './ChartExport';
 import { TrapView } from '../views/trap/TrapView';
+import { EmbedButton } from './embed/EmbedButton';
 import { notAnalysedReason } from '../model/analysable';
 import { formatNumber } from '../views/shared/chart';
 import { formatShape } from '../views/layers/format';
@@ -128,7 +129,14 @@ export function LayerDetail() {
           <TrapView />
         </figure>
       </div>
-      {result?.status === 'ok' ? <MetricsPanel report={result.report} /> : null}
+      {result?.status === 'ok' ? (
+        <>
+          <div className="metrics-actions">
+            <EmbedButton panel="metrics" title={`metrics of ${tensor.name}`} />
+          </div>
+          <MetricsPanel report={result.report} />
+        </>
+      ) : null}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { openFromScan, useHoverChannel } from '../shared/linkedHover';
 import { metricValue, scanMetricSpec } from '../shared/metricCatalog';
 import { useAppStore, useAppStoreApi } from '../shared/storeContext';
 import { useChart } from '../shared/useChart';
+import { ViewActions } from '../shared/viewActions';
 import { ScanMetricSelect } from '../scan/ScanMetricSelect';
 import type { DepthChart, DepthChartData } from './depthChart';
 import { depthChart } from './depthChart';
@@ -46,6 +47,7 @@ export function OverviewView() {
       <figcaption>
         <span title={`${metric.definition}. ${metric.explanation}`}>Whole model: {metric.label} by layer</span>
         <ScanMetricSelect label="Metric" testId="overview-metric" />
+        <ViewActions panel="depth" name={`depth-${metric.column}`} title={`${metric.label} by layer`} chart />
       </figcaption>
       <div ref={host} className="view view-depth" data-ready={data && data.points.length > 0 ? 'true' : 'false'} />
     </figure>

@@ -7,6 +7,7 @@ import { formatNumber } from '../shared/chart';
 import { openFromScan, useLinkedHover } from '../shared/linkedHover';
 import { columnDefinition, columnLabel } from '../shared/metricCatalog';
 import { useAppStore, useAppStoreApi } from '../shared/storeContext';
+import { ViewActions } from '../shared/viewActions';
 import type { CellValue, LayerRow, SortDirection } from './layerRows';
 import { buildLayerRows, cellValue, filterRows, parseLayerQuery, queryColumns, sortRows, tableColumns } from './layerRows';
 
@@ -147,6 +148,7 @@ export function LayerTable() {
         <span className="layer-table-count" data-testid="layer-count" aria-live="polite">
           {shown.length} of {rows.length} layers
         </span>
+        <ViewActions panel="table" name="layers" title="all layers and metrics" chart={false} />
         {parsed.problems.length > 0 ? (
           <span className="filter-problems" role="alert">
             {parsed.problems.join('; ')}

@@ -29,7 +29,10 @@ export interface StripChart extends Chart<StripChartData> {
   highlight(name: string | null): void;
 }
 
-const M = { top: 24, right: 10, bottom: 34, left: 10 };
+const M = { top: 24, right: 10, bottom: 52, left: 10 };
+/** Legend geometry: swatch size and the approximate width of a character of its 11 px text. */
+const SWATCH = { w: 16, h: 10 };
+const LEGEND_CHAR_PX = 6.2;
 /** Cells narrower than this touch (no gap), so a 500-layer model still fills the strip with 1–2 px cells. */
 const MIN_GAPPED_STEP = 6;
 /** Selection and hover outlines are at least this wide, so a 1 px cell's outline is still visible. */
@@ -66,6 +69,9 @@ export function stripChart(root: HTMLElement): StripChart {
   const hoverMark = plot.append('rect').attr('class', 'strip-hover').attr('pointer-events', 'none');
   const xAxis = plot.append('g').attr('class', 'axis axis-x');
   const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'end').text('layer (depth order) →');
+  // The legend is part of the SVG, so an exported strip carries it.
+  const legendG = svg.append('g').attr('class', 'legend strip-legend-svg');
+  const ramp = defs.append('linearGradient').attr('id', `${id}-ramp`).attr('x1', 0).attr('x2', 1).attr('y1', 0).attr('y2', 0);
 
   let hovered: string | null = null;
   let x = d3.scaleBand<string>();
@@ -116,12 +122,78 @@ export function stripChart(root: HTMLElement): StripChart {
     caption.text(d && cell ? describe(cell, d) : d && d.cells.length > 0 ? 'Hover a layer to read its value; click to open it.' : '');
   }
 
+  /** Swatches (colour + pattern, as on the cells) and labels in one row under the axis. */
+  function drawLegend(d: StripChartData | null, height: number): void {
+    const legend = d?.scale.legend;
+    type Entry = { key: string; fill: string; pattern: string | null; label: string; ramp?: boolean };
+    const entries: Entry[] = !legend
+      ? []
+      : legend.kind === 'bands'
+        ? legend.bands.map((b) => ({
+            key: b.key,
+            fill: b.colors[0] === b.colors[1] ? b.colors[0] : `url(#${id}-band-${b.key})`,
+            pattern: b.pattern === 'none' ? null : `url(#${id}-${b.pattern})`,
+            label: b.label,
+          }))
+        : [{ key: 'ramp', fill: `url(#${id}-ramp)`, pattern: null, label: `${formatNumber(legend.domain[0])} … ${formatNumber(legend.domain[1])}${legend.log ? ' (log)' : ''}`, ramp: true }];
+    if (legend) entries.push({ key: 'missing', fill: `url(#${id}-missing)`, pattern: null, label: legend.missing.label });
+    if (legend?.kind === 'sequential') {
+      ramp
+        .selectAll('stop')
+        .data(legend.ramp)
+        .join('stop')
+        .attr('offset', (_c, i) => (legend.ramp.length > 1 ? i / (legend.ramp.length - 1) : 0))
+        .attr('stop-color', (c) => c);
+    }
+    for (const b of legend?.kind === 'bands' ? legend.bands : []) {
+      if (b.colors[0] === b.colors[1]) continue;
+      const g = defs.select<SVGLinearGradientElement>(`#${id}-band-${b.key}`);
+      const gradient = g.empty() ? defs.append('linearGradient').attr('id', `${id}-band-${b.key}`) : g;
+      gradient
+        .selectAll('stop')
+        .data(b.colors)
+        .join('stop')
+        .attr('offset', (_c, i) => i)
+        .attr('stop-color', (c) => c);
+    }
+    let at = 0;
+    const placed = entries.map((e) => {
+      const x0 = at;
+      const w = e.ramp ? SWATCH.w * 4 : SWATCH.w;
+      at += w + 6 + e.label.length * LEGEND_CHAR_PX + 16;
+      return { ...e, x0, w };
+    });
+    legendG
+      .attr('transform', `translate(${M.left},${height - 10})`)
+      .selectAll<SVGGElement, (typeof placed)[number]>('g')
+      .data(placed, (e) => e.key)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('rect').attr('class', 'legend-fill');
+        g.append('rect').attr('class', 'legend-pattern');
+        g.append('text').attr('dy', '0.32em');
+        return g;
+      })
+      .attr('class', (e) => `legend-item band-${e.key}`)
+      .attr('transform', (e) => `translate(${e.x0},0)`)
+      .call((g) => g.select('.legend-fill').attr('y', -SWATCH.h / 2).attr('width', (e) => e.w).attr('height', SWATCH.h).attr('fill', (e) => e.fill))
+      .call((g) =>
+        g
+          .select('.legend-pattern')
+          .attr('y', -SWATCH.h / 2)
+          .attr('width', (e) => e.w)
+          .attr('height', SWATCH.h)
+          .attr('fill', (e) => e.pattern ?? 'none'),
+      )
+      .call((g) => g.select('text').attr('x', (e) => e.w + 6).text((e) => e.label));
+  }
+
   function render(): void {
     const { width, height } = state;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     const w = Math.max(10, width - M.left - M.right);
     stripHeight = Math.max(12, height - M.top - M.bottom);
-    xLabel.attr('x', width - M.right).attr('y', height - 4);
+    xLabel.attr('x', width - M.right).attr('y', height - 6);
     const d = state.data;
     const cells = d?.cells ?? [];
     byName = new Map(cells.map((c, i) => [c.name, { cell: c, depth: i + 1 }]));
@@ -171,6 +243,7 @@ export function stripChart(root: HTMLElement): StripChart {
           .tickFormat((n) => String(byName.get(n)?.depth ?? '')),
       )
       .call((g) => g.select('.domain').remove());
+    drawLegend(d, height);
     outline(selectedMark, d?.selected ?? null);
     mark();
     svg.attr('aria-label', d && cells.length > 0 ? summary(d) : 'No analysed layers yet');
