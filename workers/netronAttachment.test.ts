@@ -258,6 +258,9 @@ describe('netronAttachment on real models', () => {
    * The tensor names Netron's onnx.js gives a graph: initializers by name (onnx.js:1157-1166), and a Constant
    * node's tensor by its TensorProto name when the Constant feeds exactly one input (onnx.js:1270-1295).
    */
+  /** The node names of a graph (Netron titles a node by NodeProto.name). */
+  const onnxNodeNames = (graph: GraphMessage) => new Set(graph.node.map((n) => n.name).filter((n) => n !== ''));
+
   function netronOnnxTensorNames(graph: GraphMessage): Set<string> {
     const names = new Set<string>(graph.initializer.map((t) => t.name));
     for (const s of graph.sparse_initializer) if (s.values) names.add(s.values.name);
@@ -277,7 +280,9 @@ describe('netronAttachment on real models', () => {
   for (const path of ONNX_MODELS) {
     it.skipIf(!existsSync(join(ROOT, path)))(`${path.slice(path.lastIndexOf('/') + 1)}: every layer's target is a tensor name Netron gives that model`, async () => {
       const bytes = new Uint8Array(readFileSync(join(ROOT, path)));
-      const netronNames = netronOnnxTensorNames(decodeOnnxModel(bytes, 'model.onnx').graph!);
+      const graph = decodeOnnxModel(bytes, 'model.onnx').graph!;
+      const netronNames = netronOnnxTensorNames(graph);
+      const nodeNames = onnxNodeNames(graph);
       const model = await open(path);
       const records = await scan(model, { mpFit: true });
       expect(records.length).toBeGreaterThan(0);
@@ -285,12 +290,21 @@ describe('netronAttachment on real models', () => {
       expect(a.layers.map((l) => l.tensor)).toEqual(records.map((r) => r.name));
       for (const r of records) {
         const { targets } = a.layers.find((l) => l.tensor === r.name)!;
-        expect(targets).toEqual([{ kind: 'tensor', target: r.name }]);
+        expect(targets[0]).toEqual({ kind: 'tensor', target: r.name });
         expect(netronNames.has(String(r.name)), `${String(r.name)} is a Netron tensor`).toBe(true);
         expect(netronLookup(a, 'metrics', 'tensor', String(r.name))).toEqual(expectedMetrics(r));
+        // And the node that uses it, by the node's name, when the file names its nodes.
+        for (const t of targets.slice(1)) {
+          expect(t.kind).toBe('node');
+          expect(nodeNames.has(t.target), `${t.target} is a node name`).toBe(true);
+          expect(netronLookup(a, 'metrics', 'node', t.target)).toEqual(expectedMetrics(r));
+        }
       }
+      // Named nodes are targeted.
+      if (nodeNames.size > 0) expect(a.layers.some((l) => l.targets.some((t) => t.kind === 'node'))).toBe(true);
       // Every item's target is something Netron has (model-level items aside).
-      for (const item of a.metrics) if (item.kind !== 'model') expect(netronNames.has(item.target)).toBe(true);
+      for (const item of a.metrics) if (item.kind === 'tensor') expect(netronNames.has(item.target)).toBe(true);
+      for (const item of a.metrics) if (item.kind === 'node') expect(nodeNames.has(item.target)).toBe(true);
     });
   }
 

@@ -47,7 +47,8 @@
  *   1157-1166); a Constant node that feeds one input is inlined as a tensor named by its TensorProto's name
  *   (onnx.js:1281-1295), which exporters often leave empty or set to the output name. Target:
  *   `tensor::<our name>` (our ONNX reader names a weight by its initializer / Constant output name).
- *   Node names (`/layer1/Gemm`) are not in ModelInfo, so no `node` targets. Names our reader invented
+ *   and `node::<name of the node that uses it>` (onnx.js: a node's name is NodeProto.name; our reader records
+ *   it as TensorInfo.node; unnamed nodes get no node target). Names our reader invented
  *   (`(unnamed tensor N)`, and `name @scope` for a name reused in a subgraph, which is ambiguous in Netron)
  *   get no target.
  * - pytorch (source/pytorch.js:2168-2216, 280-285, 770-777, 878-880): a state dict is shown as one node per module,
@@ -197,7 +198,7 @@ function firstLine(name: string): string {
  * @param info the model (its format, tensor names, and for tfjs its `format` metadata)
  * @param tensor the tensor's name and file
  */
-export function netronTargets(info: Pick<ModelInfo, 'format' | 'tensors' | 'metadata'>, tensor: Pick<TensorInfo, 'name' | 'file'>): NetronTarget[] {
+export function netronTargets(info: Pick<ModelInfo, 'format' | 'tensors' | 'metadata'>, tensor: Pick<TensorInfo, 'name' | 'file' | 'node'>): NetronTarget[] {
   const { name } = tensor;
   const tensorTarget: NetronTarget = { kind: 'tensor', target: firstLine(name) };
   let nodes: (string | null)[] = [];
@@ -205,6 +206,8 @@ export function netronTargets(info: Pick<ModelInfo, 'format' | 'tensors' | 'meta
   switch (info.format) {
     case 'onnx':
       named = !inventedOnnxName(name, new Set(info.tensors.map((t) => t.name)));
+      // The node that uses the weight, by its name (Netron's node title); unnamed nodes cannot be targeted.
+      nodes = named && tensor.node ? [tensor.node] : [];
       break;
     case 'pytorch':
       named = true;

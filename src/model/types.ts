@@ -78,6 +78,8 @@ export interface TensorInfo {
   readonly unsupported?: string;
   /** The op that uses this weight when the file says so (ONNX `Conv`, `Gemm`, `MatMul`; Keras layer class). */
   readonly op?: string;
+  /** The name of the node that uses this weight, when the file names it (ONNX); Netron shows nodes by it. */
+  readonly node?: string;
   /** How the stored values become floats when that is not plain, e.g. `uint8 dequantized: min + scale·q`. */
   readonly encoding?: string;
 }

@@ -86,6 +86,7 @@ export function onnxTensorRef(found: NamedTensor, use: WeightUse | null, modelFi
     byteLength: found.kind === 'inline' ? size * width : found.kind === 'sparse' ? sparseBytes : dataByteLength(data),
     ...(unsupported ? { unsupported: unsupported.reason } : {}),
     ...(use ? { op: use.op } : {}),
+    ...(use?.node ? { node: use.node } : {}),
     async read() {
       if (unsupported) {
         throw new FormatError(unsupported.code, `Tensor "${name}" in "${modelFile}" cannot be read: ${unsupported.reason}.`, { file: modelFile });

@@ -19,6 +19,8 @@ import type { AttributeMessage, NodeMessage } from './onnxSchema';
 export interface WeightUse {
   /** The op type of the node that uses the weight, e.g. `Conv`, `Gemm`, `MatMul`, `Add`. */
   readonly op: string;
+  /** The name of that node (empty when the file leaves it unnamed). */
+  readonly node: string;
   /** For conv kernels: the stored layout, when the op and any transposes on the way determine it. */
   readonly layout?: ConvLayout;
   /** Whether the op treats the weight as a convolution kernel (Conv, ConvTranspose, …). */
@@ -70,11 +72,11 @@ function directUse(consumer: Consumer, perm: readonly number[] | null): WeightUs
       if (identity) layout = 'OIHW';
       else if (native === 'OIHW' && perm.join() === '3,2,0,1') layout = 'HWIO';
     }
-    return { op, convKernel: true, ...(layout ? { layout } : {}) };
+    return { op, node: node.name, convKernel: true, ...(layout ? { layout } : {}) };
   };
   const matrix = (outByIn: boolean): WeightUse => {
     const rowsAreOut = swapped ? !outByIn : outByIn;
-    return { op, convKernel: false, orientation: rowsAreOut ? 'out×in' : 'in×out' };
+    return { op, node: node.name, convKernel: false, orientation: rowsAreOut ? 'out×in' : 'in×out' };
   };
   switch (op) {
     case 'Conv':
@@ -144,5 +146,5 @@ export function weightUse(name: string, rank: number, consumers: ReadonlyMap<str
     }
     frontier = next;
   }
-  return first ? { op: first.node.op_type, convKernel: false } : null;
+  return first ? { op: first.node.op_type, node: first.node.name, convKernel: false } : null;
 }
