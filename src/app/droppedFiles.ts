@@ -46,3 +46,38 @@ export async function droppedFiles(dataTransfer: DataTransfer | null): Promise<F
   for (const entry of entries) if (entry) await walk(entry, 0, out);
   return out;
 }
+
+/** A dropped file with its path inside the drop (`shapes/cat/1.png` when the folder `shapes` was dropped). */
+export interface DroppedFile {
+  readonly file: File;
+  readonly path: string;
+}
+
+async function walkWithPaths(entry: FileSystemEntry, depth: number, out: DroppedFile[]): Promise<void> {
+  if (out.length >= MAX_FILES) return;
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    out.push({ file, path: entry.fullPath.replace(/^\/+/, '') || file.name });
+  } else if (entry.isDirectory && depth < MAX_DEPTH) {
+    const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
+    for (const child of children) await walkWithPaths(child, depth + 1, out);
+  }
+}
+
+/**
+ * Like {@link droppedFiles}, keeping each file's path relative to the drop (the entry's fullPath; for plain files,
+ * `webkitRelativePath` or the name): labelled image folders need the folder names.
+ */
+export async function droppedFilesWithPaths(dataTransfer: DataTransfer | null): Promise<DroppedFile[]> {
+  if (!dataTransfer) return [];
+  // webkitGetAsEntry works only during the event: read every entry before the first await.
+  const entries = Array.from(dataTransfer.items ?? [])
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.webkitGetAsEntry?.() ?? null);
+  if (entries.length === 0 || entries.some((e) => e === null)) {
+    return Array.from(dataTransfer.files, (file) => ({ file, path: file.webkitRelativePath || file.name }));
+  }
+  const out: DroppedFile[] = [];
+  for (const entry of entries) if (entry) await walkWithPaths(entry, 0, out);
+  return out;
+}
