@@ -11,7 +11,11 @@ import {
 import { spectrumChart } from './spectrumChart';
 import type { SpectrumData } from './spectrumChart';
 
-export function SpectrumView() {
+/**
+ * The selected layer's spectrum. `highlightRank` (1 = largest σ; default none) marks one rank, e.g. the singular
+ * direction selected in the profile views.
+ */
+export function SpectrumView({ highlightRank = null }: { highlightRank?: number | null } = {}) {
   const result = useAppStore(selectSelectedResult);
   const name = useAppStore(selectSelectedTensorName);
   const scale = useAppStore(selectSpectrumScale);
@@ -25,9 +29,10 @@ export function SpectrumView() {
             scale,
             label: name,
             reference: reference && referenceLabel ? { singularValues: reference.singularValues, label: referenceLabel } : null,
+            highlightRank,
           }
         : null,
-    [result, name, scale, reference, referenceLabel],
+    [result, name, scale, reference, referenceLabel, highlightRank],
   );
   const host = useChart(spectrumChart, data);
   return (
@@ -37,6 +42,7 @@ export function SpectrumView() {
       aria-label="Singular value spectrum"
       data-ready={data ? 'true' : 'false'}
       data-reference={data?.reference ? 'true' : 'false'}
+      data-highlight-rank={data?.highlightRank ?? undefined}
     />
   );
 }

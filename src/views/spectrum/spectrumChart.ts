@@ -23,6 +23,11 @@ export interface SpectrumData {
   readonly scale: 'log' | 'linear';
   readonly reference?: { readonly singularValues: Float64Array; readonly label: string } | null;
   readonly label: string;
+  /**
+   * A rank to mark (1 = largest σ), e.g. the singular direction selected in the profile views: a line, a dot and
+   * the label "direction k: σ_k = …", drawn in SVG in both the SVG and the canvas mode. Null or absent: none.
+   */
+  readonly highlightRank?: number | null;
 }
 
 export interface SpectrumChartOptions {
@@ -69,6 +74,10 @@ export function spectrumChart(root: HTMLElement, options: SpectrumChartOptions =
   const hoverRule = plot.append('line').attr('class', 'hover-rule').style('display', 'none');
   const hoverDot = plot.append('circle').attr('class', 'hover-dot').attr('r', 3.5).style('display', 'none');
   const tooltip = svg.append('text').attr('class', 'tooltip-text').attr('text-anchor', 'end').style('display', 'none');
+  const highlight = plot.append('g').attr('class', 'highlight-rank').attr('pointer-events', 'none').style('display', 'none');
+  const highlightRule = highlight.append('line').attr('class', 'highlight-rank-rule');
+  const highlightDot = highlight.append('circle').attr('class', 'highlight-rank-dot').attr('r', 5);
+  const highlightText = highlight.append('text').attr('class', 'highlight-rank-label');
   const overlay = plot.append('rect').attr('class', 'overlay').attr('fill', 'transparent');
   const svgNode = svg.node() as SVGSVGElement;
 
@@ -143,12 +152,37 @@ export function spectrumChart(root: HTMLElement, options: SpectrumChartOptions =
     }
   }
 
+  /** The marker of `highlightRank`, over the marks (SVG in both modes), its label flipped left near the right edge. */
+  function drawHighlight(values: Float64Array): void {
+    const rank = state.data?.highlightRank;
+    if (rank == null || !Number.isInteger(rank) || rank < 1 || rank > values.length) {
+      highlight.style('display', 'none');
+      return;
+    }
+    const v = values[rank - 1] as number;
+    const floor = y.range()[0] ?? 0;
+    const px = x(rank);
+    const py = state.data?.scale === 'log' && !(v > 0) ? floor : y(v);
+    const left = px > area.w - 150;
+    highlight.style('display', null).attr('data-rank', rank);
+    highlightRule.attr('x1', px).attr('x2', px).attr('y1', 0).attr('y2', floor);
+    highlightDot.attr('cx', px).attr('cy', py);
+    highlightText
+      .attr('x', left ? px - 6 : px + 6)
+      .attr('y', Math.max(12, Math.min(floor - 6, py - 10)))
+      .attr('text-anchor', left ? 'end' : 'start')
+      .text(highlightLabel(rank, v));
+  }
+
   function render(): void {
     scheduled.cancel();
     const { w, h } = frame.layout(state.width, state.height);
     area = { w, h };
     overlay.attr('width', w).attr('height', h);
-    if (!state.data) return;
+    if (!state.data) {
+      highlight.style('display', 'none');
+      return;
+    }
     const values = state.data.singularValues;
     const ref = state.data.reference?.singularValues;
     const n = Math.max(values.length, ref?.length ?? 0);
@@ -185,6 +219,7 @@ export function spectrumChart(root: HTMLElement, options: SpectrumChartOptions =
       path.attr('d', line(values));
       refPath.attr('d', ref ? line(ref) : '').style('display', ref ? 'inline' : 'none');
     }
+    drawHighlight(values);
     legend.attr('transform', `translate(${m.left + w - 8},${m.top + 8})`);
     const items = [{ cls: 'series-main', label: state.data.label }, ...(state.data.reference ? [{ cls: 'series-reference', label: state.data.reference.label }] : [])];
     legend
@@ -256,6 +291,14 @@ export function spectrumChart(root: HTMLElement, options: SpectrumChartOptions =
       svg.remove();
     },
   };
+}
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** "direction k: σₖ = …": the label of a highlighted rank k (1 = largest), with k as subscript digits. */
+export function highlightLabel(rank: number, sigma: number): string {
+  const sub = String(rank).replace(/[0-9]/g, (d) => SUBSCRIPT_DIGITS[Number(d)] ?? d);
+  return `direction ${rank}: σ${sub} = ${formatNumber(sigma)}`;
 }
 
 /** A log-axis domain with a little room above and below, at least one decade tall. */
