@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -14,6 +15,12 @@ const isolationHeaders = {
 export default defineConfig({
   plugins: [react()],
   base: './',
+  // onnxruntime-web's own bundler condition: its entries then bundle no wasm and load the runtime files from
+  // `env.wasm.wasmPaths`, which the probe worker points at copies served from our origin (workers/probe/workerRuntimes.ts).
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  // The probe worker's runtimes, pre-bundled at dev-server start: found later (the worker imports them), they
+  // would make the dev server re-optimise and reload the page on the first probe.
+  optimizeDeps: { include: ['@tensorflow/tfjs', 'onnxruntime-web/wasm'] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
