@@ -7,6 +7,7 @@ import { StoreProvider } from './views/shared/storeContext';
 import { createAppStore } from './state/createAppStore';
 import { createAnalysisClient } from './compute/analysisClient';
 import { createDefaultAnalysisPool } from './compute/analysisPool';
+import { createProbeClient } from './compute/probeClient';
 import { loadSample, loadUrls } from './app/samples';
 import { syncPermalink } from './state/permalinkSync';
 import './app/app.css';
@@ -16,6 +17,7 @@ const DEFAULT_SAMPLE = 'stroke-cnn';
 const store = createAppStore({
   client: createDefaultAnalysisPool(),
   referenceClient: createAnalysisClient(),
+  probeClient: createProbeClient(),
   loadSample,
   loadUrls,
   now: () => performance.now(),

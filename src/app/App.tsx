@@ -13,6 +13,7 @@ import { ShortcutsHelp } from './keyboard/ShortcutsHelp';
 import { ViewActionsProvider } from '../views/shared/viewActions';
 import type { ViewActionRequest } from '../views/shared/viewActions';
 import { ChartExport } from './ChartExport';
+import { ProbePage } from './ProbePage';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
@@ -162,13 +163,29 @@ export function App() {
             >
               Layer{selected ? `: ${selected}` : ''}
             </button>
+            <button
+              type="button"
+              className={`tab${page === 'probe' ? ' active' : ''}`}
+              aria-current={page === 'probe' ? 'page' : undefined}
+              data-testid="tab-probe"
+              disabled={selected === null}
+              onClick={() => {
+                if (selected) store.getState().openLayer(selected);
+                store.getState().showProbe();
+              }}
+              title="Which singular directions of the selected layer each input class relies on (activation probes)"
+            >
+              Directions at work
+            </button>
           </nav>
         ) : null}
         <ProgressBar />
         {info ? <SettingsBar /> : null}
         {info ? <ExportMenu /> : null}
       </div>
-      {info && page === 'scan' ? (
+      {info && page === 'probe' ? (
+        <ProbePage />
+      ) : info && page === 'scan' ? (
         <main className="workspace scan-page" aria-label="Whole-model scan" data-page="scan">
           <ViewActionsProvider value={scanActions}>
             <ScanView />

@@ -9,6 +9,8 @@ export interface SampleEntry {
   readonly description?: string;
   /** Another sample to draw behind this one for comparison (the random-init twin). */
   readonly twin?: string;
+  /** The same model as a runnable TF.js layers model (for activation probes), relative to the samples folder. */
+  readonly tfjs?: string;
 }
 
 const base = () => new URL(`${import.meta.env.BASE_URL}samples/`, document.baseURI);
@@ -37,7 +39,32 @@ export async function loadSample(id: string): Promise<LoadedSample> {
   if (!response.ok) throw new Error(`Could not load sample ${entry.file} (HTTP ${response.status}).`);
   const files: FileEntry[] = [{ name: entry.file, blob: await response.blob() }];
   const twin = samples.find((s) => s.id === entry.twin);
-  return twin ? { files, twin: { id: twin.id, title: twin.title } } : { files };
+  const probe = typeof entry.tfjs === 'string' ? await loadTfjsForm(entry.tfjs) : undefined;
+  return { files, ...(twin ? { twin: { id: twin.id, title: twin.title } } : {}), ...(probe ? { probe } : {}) };
+}
+
+/**
+ * A sample's TF.js form (model.json and its shards), for probes: the scanned safetensors form has no graph. Its
+ * weights are the same tensors under Keras names, `conv1/kernel` for `conv1.weight` (how scripts/sample writes both).
+ */
+async function loadTfjsForm(modelJson: string): Promise<LoadedSample['probe']> {
+  const url = new URL(modelJson, base());
+  const response = await fetch(url);
+  if (!response.ok) return undefined;
+  const blob = await response.blob();
+  const json: unknown = JSON.parse(await blob.text());
+  const manifest = (json as { weightsManifest?: { paths?: unknown; weights?: { name?: unknown }[] }[] }).weightsManifest ?? [];
+  const paths = manifest.flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+  const shards = await Promise.all(
+    paths.map(async (p) => {
+      const r = await fetch(new URL(p, url));
+      if (!r.ok) throw new Error(`Could not load the sample's TF.js shard ${p} (HTTP ${r.status}).`);
+      return { name: p, blob: await r.blob() };
+    }),
+  );
+  const names: Record<string, string> = {};
+  for (const g of manifest) for (const w of g.weights ?? []) if (typeof w.name === 'string' && w.name.endsWith('/kernel')) names[w.name] = `${w.name.slice(0, -'/kernel'.length)}.weight`;
+  return { files: [{ name: url.pathname.slice(url.pathname.lastIndexOf('/') + 1), blob }, ...shards], names };
 }
 
 /** The file name a URL names (its last path segment, decoded), for format sniffing and messages. */

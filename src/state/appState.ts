@@ -7,9 +7,11 @@ import type { ReferenceSlice } from './slices/referenceSlice';
 import type { SettingsSlice } from './slices/settingsSlice';
 import type { PermalinkSlice } from './slices/permalinkSlice';
 import type { TrapSlice } from './slices/trapSlice';
+import type { ProbeSlice } from './slices/probeSlice';
+import type { ProbeClient } from '../compute/probeClient';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {
@@ -20,11 +22,15 @@ export interface StoreDeps {
   readonly loadUrls: (urls: readonly string[]) => Promise<FileEntry[]>;
   /** A second worker client for the reference model (e.g. the sample's random-init twin). */
   readonly referenceClient: AnalysisClient;
+  /** The probe worker's client (runs models on inputs: issue 7). */
+  readonly probeClient: ProbeClient;
   readonly now: () => number;
 }
 
 /** A built-in sample's files, and the sample to compare it with (its random-init twin), if any. */
 export interface LoadedSample {
   readonly files: FileEntry[];
+  /** The sample's runnable form for probes (its TF.js model), with its tensor names mapped to `files`' names. */
+  readonly probe?: { readonly files: FileEntry[]; readonly names: Readonly<Record<string, string>> };
   readonly twin?: { readonly id: string; readonly title: string };
 }

@@ -1,7 +1,7 @@
 import { layerReport } from '../analysis/metrics/layerReport';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './createAppStore';
-import { testModel, testTensor } from './testing/testModel';
+import { idleProbeClient, testModel, testTensor } from './testing/testModel';
 import type { AnalysisClient, AnalyzeOptions } from '../compute/analysisClient';
 import { AnalysisError } from '../compute/analysisClient';
 import type { ModelInfo } from '../model/types';
@@ -51,7 +51,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('app store', () => {
   it('opens files, scans only analysable tensors, and selects the first result', async () => {
     const { client, calls } = fakeClient();
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     await settle();
     const s = store.getState();
@@ -65,7 +65,7 @@ describe('app store', () => {
 
   it('a failed open keeps the previous model and reports a coded error', async () => {
     const { client } = fakeClient();
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [file('m.safetensors')] }), now: () => 0 });
     await store.getState().openSample('sample');
     await settle();
     await store.getState().openFiles([file('bad.bin')]);
@@ -82,7 +82,7 @@ describe('app store', () => {
     let release: () => void = () => {};
     const hold = new Promise<void>((r) => (release = r));
     const { client, calls } = fakeClient({ hold });
-    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
+    const store = createAppStore({ client, referenceClient: fakeClient().client, loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [] }), now: () => 0 });
     await store.getState().openFiles([file('m.safetensors')]);
     expect(store.getState().analysis.status).toBe('running');
     store.getState().cancelAnalysis();
@@ -101,7 +101,7 @@ describe('app store', () => {
     const store = createAppStore({
       client,
       referenceClient: reference.client,
-      loadUrls: async () => [], loadSample: async (id) => (id === 'trained' ? { files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } } : { files: [file('m.safetensors')] }),
+      loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async (id) => (id === 'trained' ? { files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } } : { files: [file('m.safetensors')] }),
       now: () => 0,
     });
     await store.getState().openSample('trained');
@@ -123,7 +123,7 @@ describe('app store', () => {
     const store = createAppStore({
       client: main.client,
       referenceClient: reference.client,
-      loadUrls: async () => [], loadSample: async () => ({ files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } }),
+      loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [file('m.safetensors')], twin: { id: 'init', title: 'random init' } }),
       now: () => 0,
     });
     await store.getState().openSample('trained');

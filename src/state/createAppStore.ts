@@ -6,6 +6,7 @@ import { createSelectionSlice } from './slices/selectionSlice';
 import { createReferenceSlice } from './slices/referenceSlice';
 import { createSettingsSlice } from './slices/settingsSlice';
 import { createPermalinkSlice } from './slices/permalinkSlice';
+import { createProbeSlice } from './slices/probeSlice';
 import { createTrapSlice } from './slices/trapSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
@@ -17,6 +18,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createReferenceSlice(deps)(...a),
     ...createSettingsSlice(...a),
     ...createPermalinkSlice(...a),
+    ...createProbeSlice(deps)(...a),
     ...createTrapSlice(deps)(...a),
   }));
 }

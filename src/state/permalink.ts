@@ -19,8 +19,17 @@ export type PermalinkSource =
 export interface PermalinkState {
   readonly source: PermalinkSource | null;
   readonly layer: string | null;
-  /** The page: the whole-model scan or the layer's view. */
-  readonly view: 'scan' | 'layer';
+  /** The page: the whole-model scan, the layer's view, or its probes. */
+  readonly view: 'scan' | 'layer' | 'probe';
+  /** Probes: the built-in input set (local images cannot be in a URL), aggregation, threshold, drawing, direction. */
+  readonly probe: {
+    readonly inputs: 'builtin' | null;
+    readonly aggregate: 'mean' | 'max';
+    readonly threshold: number;
+    readonly mode: 'primal' | 'dual';
+    readonly weighted: boolean;
+    readonly direction: number | null;
+  };
   /** The column colouring the scan. */
   readonly metric: string;
   readonly conv: ConvDefinition;
@@ -36,6 +45,7 @@ export const DEFAULT_PERMALINK: PermalinkState = {
   source: null,
   layer: null,
   view: 'scan',
+  probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, direction: null },
   metric: 'alpha',
   conv: 'ww-pooled',
   operatorInputSize: 16,
@@ -61,6 +71,14 @@ export function encodePermalink(state: PermalinkState): string {
   if (state.layer !== null) q.set('layer', state.layer);
   if (state.view !== DEFAULT_PERMALINK.view) q.set('view', state.view);
   if (state.metric !== DEFAULT_PERMALINK.metric) q.set('metric', state.metric);
+  const p = state.probe;
+  const dp = DEFAULT_PERMALINK.probe;
+  if (p.inputs !== dp.inputs) q.set('inputs', p.inputs ?? '');
+  if (p.aggregate !== dp.aggregate) q.set('agg', p.aggregate);
+  if (p.threshold !== dp.threshold) q.set('thr', String(p.threshold));
+  if (p.mode !== dp.mode) q.set('hg', p.mode);
+  if (p.weighted !== dp.weighted) q.set('jw', p.weighted ? '1' : '0');
+  if (p.direction !== dp.direction) q.set('dir', String(p.direction));
   if (state.conv !== DEFAULT_PERMALINK.conv) q.set('conv', state.conv);
   if (state.operatorInputSize !== DEFAULT_PERMALINK.operatorInputSize) q.set('n', String(state.operatorInputSize));
   if (state.mpFit !== DEFAULT_PERMALINK.mpFit) q.set('mp', state.mpFit ? '1' : '0');
@@ -96,7 +114,8 @@ export function decodePermalink(search: string): PermalinkState {
   return {
     source: sample ? { kind: 'sample', id: sample } : urls.length > 0 ? { kind: 'url', urls } : files ? { kind: 'files', names: files } : null,
     layer: q.get('layer'),
-    view: q.get('view') === 'layer' ? 'layer' : 'scan',
+    view: q.get('view') === 'layer' ? 'layer' : q.get('view') === 'probe' ? 'probe' : 'scan',
+    probe: decodeProbe(q),
     metric: METRIC_NAME.test(metric) ? metric : DEFAULT_PERMALINK.metric,
     conv: (CONV_DEFINITIONS as readonly string[]).includes(conv ?? '') ? (conv as ConvDefinition) : DEFAULT_PERMALINK.conv,
     operatorInputSize: Number.isInteger(n) && n >= 1 && n <= 256 ? n : DEFAULT_PERMALINK.operatorInputSize,
@@ -117,4 +136,18 @@ export function fetchableUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function decodeProbe(q: URLSearchParams): PermalinkState['probe'] {
+  const d = DEFAULT_PERMALINK.probe;
+  const thr = Number(q.get('thr'));
+  const dir = Number(q.get('dir'));
+  return {
+    inputs: q.get('inputs') === 'builtin' ? 'builtin' : d.inputs,
+    aggregate: q.get('agg') === 'max' ? 'max' : d.aggregate,
+    threshold: q.has('thr') && Number.isFinite(thr) && thr > 0 && thr < 1 ? thr : d.threshold,
+    mode: q.get('hg') === 'dual' ? 'dual' : d.mode,
+    weighted: q.has('jw') ? q.get('jw') !== '0' : d.weighted,
+    direction: q.has('dir') && Number.isInteger(dir) && dir >= 0 && dir < 1e6 ? dir : d.direction,
+  };
 }

@@ -14,6 +14,14 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
     source: source ?? null,
     layer: state.selection.tensor,
     view: state.view.page,
+    probe: {
+      inputs: state.probe.inputs?.source === 'builtin' ? 'builtin' : null,
+      aggregate: state.probe.options.aggregate,
+      threshold: state.probe.options.threshold,
+      mode: state.probe.options.mode,
+      weighted: state.probe.options.weighted,
+      direction: state.probe.direction,
+    },
     metric: state.view.scanMetric,
     conv: s.conv ?? 'ww-pooled',
     operatorInputSize: s.operatorInputSize ?? 16,
@@ -50,20 +58,35 @@ export function syncPermalink(
   });
   state.setSpectrumScale(link.spectrumScale);
   state.setScanMetric(link.metric);
-  state.setRestore({ layer: link.layer, files: link.source?.kind === 'files' ? link.source.names : null, openView: link.view === 'layer' });
+  state.setRestore({
+    layer: link.layer,
+    files: link.source?.kind === 'files' ? link.source.names : null,
+    page: link.view === 'scan' ? null : link.view,
+    builtinInputs: link.probe.inputs === 'builtin',
+  });
+  state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted });
   if (link.source?.kind === 'url') void state.openUrls(link.source.urls);
   else void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
   let last = '';
+  // A direction asked for by the link is selected once the probe has results for the layer (new inputs clear it).
+  let wantedDirection = link.probe.direction;
   return store.subscribe((s) => {
+    if (wantedDirection !== null && s.restore.layer === null && s.selection.tensor !== null && s.probe.results[s.selection.tensor]) {
+      const k = wantedDirection;
+      wantedDirection = null;
+      s.selectDirection(k);
+      return;
+    }
     // A layer asked for by the link is selected as soon as the open model has it.
     const wanted = s.restore.layer;
     // (Once its result is in: opening a model resets the selection, and the scan selects its first layer.)
     const ready = wanted !== null && (s.analysis.results[wanted] !== undefined || s.analysis.status === 'done');
     if (ready && s.model.info?.tensors.some((t) => t.name === wanted) && (s.restore.files === null || s.model.source?.kind === 'files')) {
-      const openView = s.restore.openView;
-      s.setRestore({ layer: null, openView: false });
-      if (openView) s.openLayer(wanted);
+      const page = s.restore.page;
+      s.setRestore({ layer: null, page: null });
+      if (page !== null) s.openLayer(wanted);
       else if (s.selection.tensor !== wanted) s.selectTensor(wanted);
+      if (page === 'probe') s.showProbe();
       return;
     }
     if (s.restore.files !== null && s.model.source?.kind === 'files') s.setRestore({ files: null });

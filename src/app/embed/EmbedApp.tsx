@@ -10,6 +10,7 @@ import { StripView } from '../../views/scan/StripView';
 import { LayerTable } from '../../views/scan/LayerTable';
 import { TrapView } from '../../views/trap/TrapView';
 import { ErrorBanner } from '../ErrorBanner';
+import { ProbeEmbed } from './ProbeEmbed';
 import type { EmbedPanel } from './embedParams';
 import { PANEL_TITLES, appUrlOf } from './embedParams';
 
@@ -40,6 +41,7 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
   const analysis = useAppStore(selectAnalysis);
   const reference = useAppStore(selectReferenceStatus);
   const scan = panel === 'strip' || panel === 'depth' || panel === 'table';
+  const probe = panel === 'heatmap' || panel === 'hypergraph' || panel === 'jaccard';
   const progress = analysis.progress && analysis.status === 'running' ? ` · scanning ${analysis.progress.done}/${analysis.progress.total}` : '';
   return (
     <div className={`embed embed-${panel}`} data-panel={panel} data-scan={analysis.status} data-reference={reference}>
@@ -55,7 +57,17 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
       </header>
       <ErrorBanner />
       <main className="embed-body" aria-label={`Artificial MRI: ${PANEL_TITLES[panel]}`}>
-        {!info ? null : panel === 'strip' ? <StripView /> : panel === 'depth' ? <OverviewView /> : panel === 'table' ? <LayerTable /> : <LayerPanel panel={panel} />}
+        {!info ? null : panel === 'strip' ? (
+          <StripView />
+        ) : panel === 'depth' ? (
+          <OverviewView />
+        ) : panel === 'table' ? (
+          <LayerTable />
+        ) : probe ? (
+          <ProbeEmbed panel={panel} />
+        ) : (
+          <LayerPanel panel={panel} />
+        )}
       </main>
     </div>
   );

@@ -3,8 +3,8 @@
  * (`theme=`) sit beside the permalink's parameters; these helpers read them and write the iframe snippet.
  */
 
-/** The views an embed can show: the scan's three, and the layer view's five. */
-export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics'] as const;
+/** The views an embed can show: the scan's three, the layer view's five, and the probe page's three. */
+export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard'] as const;
 export type EmbedPanel = (typeof EMBED_PANELS)[number];
 
 /** Query parameters that belong to embeds, not to the permalink. */
@@ -19,6 +19,9 @@ export const PANEL_TITLES: Record<EmbedPanel, string> = {
   fit: 'power-law fit diagnostics',
   trap: 'the layer against a shuffled copy',
   metrics: 'the layer’s metrics',
+  heatmap: 'class × direction influence',
+  hypergraph: 'the singular-direction hypergraph',
+  jaccard: 'class similarity of the direction profiles',
 };
 
 export interface EmbedOptions {
@@ -32,7 +35,7 @@ export function embedOptions(search: string): EmbedOptions | null {
   if (q.get('embed') !== '1') return null;
   const panel = q.get('panel') ?? '';
   const theme = q.get('theme');
-  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : 'depth';
+  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : q.get('view') === 'probe' ? 'hypergraph' : 'depth';
   return {
     panel: (EMBED_PANELS as readonly string[]).includes(panel) ? (panel as EmbedPanel) : fallback,
     theme: theme === 'light' || theme === 'dark' ? theme : 'system',

@@ -43,7 +43,7 @@ const ACTIVATES = new Set(['button', 'a', 'summary']);
 export function shortcutFor(press: KeyPress, context: { readonly page: Page; readonly helpOpen: boolean }): ShortcutAction | null {
   if (press.ctrlKey || press.metaKey || press.altKey) return null;
   if (context.helpOpen) return press.key === 'Escape' || press.key === '?' ? { kind: 'close-help' } : null;
-  if (press.key === 'Escape') return context.page === 'layer' ? { kind: 'back' } : null;
+  if (press.key === 'Escape') return context.page !== 'scan' ? { kind: 'back' } : null;
   if (TEXT_ENTRY.has(press.targetTag) || press.targetEditable) return null;
   switch (press.key) {
     case '?':
@@ -59,7 +59,7 @@ export function shortcutFor(press: KeyPress, context: { readonly page: Page; rea
     case 'End':
       return { kind: 'last' };
     case 'Enter':
-      return ACTIVATES.has(press.targetTag) || context.page === 'layer' ? null : { kind: 'open' };
+      return ACTIVATES.has(press.targetTag) || context.page !== 'scan' ? null : { kind: 'open' };
     default:
       return null;
   }

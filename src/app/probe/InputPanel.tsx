@@ -18,6 +18,8 @@ import { rgbaDataUrl } from './thumbnails';
 /** A labelled set ready for the probe worker, and where it came from. */
 export interface ProbeInputSet extends LabelledInputs {
   readonly batch: ProbeBatch;
+  /** A small image URL per input (data: URLs), for the top-inputs view. */
+  readonly thumbnails: readonly string[];
   readonly source: 'sample' | 'images';
   /** The settings the batch was made with. */
   readonly preprocessing: InputPreprocessing;
@@ -35,6 +37,8 @@ export interface InputPanelProps {
   readonly busy?: boolean;
   /** The stroke sample is open: offer its built-in labelled set. */
   readonly sampleAvailable?: boolean;
+  /** Start with the built-in set (a permalink asked for it), when it is available. */
+  readonly startWithSample?: boolean;
 }
 
 /** Where the inputs come from: the built-in set, or decoded user images (with the labelled files, for re-decoding). */
@@ -91,7 +95,7 @@ function deriveSet(source: Source, p: InputPreprocessing, resize: ResizeMode): {
  * thumbnails per class. Presentational: the preprocessing lives with the caller (`value`, `onChange`), and every
  * change of the set is reported through `onInputs`.
  */
-export function InputPanel({ spec, value, onChange, onInputs, busy = false, sampleAvailable = false }: InputPanelProps) {
+export function InputPanel({ spec, value, onChange, onInputs, busy = false, sampleAvailable = false, startWithSample = false }: InputPanelProps) {
   const [source, setSource] = useState<Source | null>(null);
   const [loading, setLoading] = useState<Loading | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -120,7 +124,7 @@ export function InputPanel({ spec, value, onChange, onInputs, busy = false, samp
   }, [onInputs]);
   useEffect(() => {
     const ready = derived && source && derived.inputs.labels.length > 0;
-    report.current(ready ? { ...derived.inputs, source: source.kind, preprocessing: value } : null);
+    report.current(ready ? { ...derived.inputs, thumbnails: derived.thumbnails, source: source.kind, preprocessing: value } : null);
   }, [derived, source, value]);
 
   // Cancel a decode in flight when the panel goes away.
@@ -205,6 +209,14 @@ export function InputPanel({ spec, value, onChange, onInputs, busy = false, samp
     setSource({ kind: 'sample', perClass, seed: STROKE_TEST_SEED });
     if (JSON.stringify(value) !== JSON.stringify(sampleSettings)) onChange(sampleSettings);
   };
+
+  // A permalink that names the built-in set starts with it (once, when the sample is open).
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || !startWithSample || !sampleAvailable || source !== null) return;
+    started.current = true;
+    chooseSample();
+  });
 
   const clear = () => {
     controller.current?.abort();

@@ -45,6 +45,7 @@ export const createModelSlice =
         get().resetAnalysis();
         get().clearReference();
         get().clearTraps();
+        get().resetProbe(files);
         get().selectTensor(null);
         get().showScan();
         set({
@@ -71,6 +72,7 @@ export const createModelSlice =
         return;
       }
       await get().openFiles(sample.files, { kind: 'sample', id });
+      if (get().model.source?.kind === 'sample' && sample.probe) get().resetProbe(sample.probe.files, sample.probe.names);
       if (get().model.source?.kind === 'sample' && sample.twin) void get().loadReference(sample.twin.id, sample.twin.title);
     },
 

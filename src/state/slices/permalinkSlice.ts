@@ -8,14 +8,16 @@ export interface PermalinkSlice {
     layer: string | null;
     /** The link was made on these local files: ask the user to drop them. */
     files: readonly string[] | null;
-    /** Show that layer's view (rather than the scan with it selected). */
-    openView: boolean;
+    /** Show that layer's page (its view or its probes) rather than the scan with it selected. */
+    page: 'layer' | 'probe' | null;
+    /** Load the built-in probe inputs once the model's probe form is known. */
+    builtinInputs: boolean;
   };
   setRestore(restore: Partial<PermalinkSlice['restore']>): void;
 }
 
 export const createPermalinkSlice: StateCreator<AppState, [], [], PermalinkSlice> = (set) => ({
-  restore: { layer: null, files: null, openView: false },
+  restore: { layer: null, files: null, page: null, builtinInputs: false },
   setRestore(restore) {
     set((s) => ({ restore: { ...s.restore, ...restore } }));
   },

@@ -1,8 +1,8 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from '../appState';
 
-/** Which page is shown: the whole-model scan, or one layer's view. */
-export type Page = 'scan' | 'layer';
+/** Which page is shown: the whole-model scan, one layer's view, or one layer's singular directions at work (probes). */
+export type Page = 'scan' | 'layer' | 'probe';
 
 export interface SelectionSlice {
   selection: { tensor: string | null };
@@ -20,6 +20,8 @@ export interface SelectionSlice {
   openLayer(name: string): void;
   /** Back to the whole-model scan (Esc), keeping the selection. */
   showScan(): void;
+  /** Show the probes page of the selected layer. */
+  showProbe(): void;
   setSpectrumScale(scale: 'log' | 'linear'): void;
   setScanMetric(column: string): void;
 }
@@ -34,13 +36,17 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   },
   view: { page: 'scan', spectrumScale: 'log', scanMetric: DEFAULT_SCAN_METRIC },
   selectTensor(name) {
-    set({ selection: { tensor: name } });
+    // A direction index belongs to one layer: another layer starts with none selected.
+    set((s) => ({ selection: { tensor: name }, probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null } }));
   },
   openLayer(name) {
-    set((s) => ({ selection: { tensor: name }, view: { ...s.view, page: 'layer' } }));
+    set((s) => ({ selection: { tensor: name }, view: { ...s.view, page: 'layer' }, probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null } }));
   },
   showScan() {
     set((s) => ({ view: { ...s.view, page: 'scan' } }));
+  },
+  showProbe() {
+    set((s) => ({ view: { ...s.view, page: 'probe' } }));
   },
   setSpectrumScale(scale) {
     set((s) => ({ view: { ...s.view, spectrumScale: scale } }));

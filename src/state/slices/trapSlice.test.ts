@@ -5,7 +5,7 @@ import { AnalysisError } from '../../compute/analysisClient';
 import type { ModelInfo } from '../../model/types';
 import type { FileEntry, LayerResult } from '../../../workers/protocol';
 import { createAppStore } from '../createAppStore';
-import { testModel, testTensor } from '../testing/testModel';
+import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import { trapFromResult } from './trapSlice';
 
 const info: ModelInfo = testModel([testTensor('a.weight', [2, 2]), testTensor('b.weight', [2, 2])]);
@@ -61,7 +61,7 @@ const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 async function openStore(fake: ReturnType<typeof fakeClient>) {
-  const store = createAppStore({ client: fake.client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
+  const store = createAppStore({ client: fake.client, referenceClient: fakeClient().client, loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [] }), now: () => 0 });
   await store.getState().openFiles([file('m.safetensors')]);
   await settle();
   return store;
@@ -163,7 +163,7 @@ describe('trap slice (on-demand randomised ESD)', () => {
 
   it('does nothing without a model', async () => {
     const fake = fakeClient();
-    const store = createAppStore({ client: fake.client, referenceClient: fakeClient().client, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
+    const store = createAppStore({ client: fake.client, referenceClient: fakeClient().client, loadUrls: async () => [], probeClient: idleProbeClient, loadSample: async () => ({ files: [] }), now: () => 0 });
     await store.getState().requestTrap('a.weight');
     expect(fake.calls).toEqual([]);
     expect(store.getState().trap.results).toEqual({});

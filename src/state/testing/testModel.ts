@@ -18,3 +18,17 @@ export const testModel = (tensors: TensorInfo[]): ModelInfo => ({
   metadata: {},
   tensors,
 });
+
+import type { ProbeClient } from '../../compute/probeClient';
+import type { ProbeModelInfo } from '../../../workers/probeProtocol';
+
+/** A probe client that never runs (for store tests that do not probe). */
+export const idleProbeClient: ProbeClient = {
+  async open(): Promise<ProbeModelInfo> {
+    return { runnable: false, reason: 'weights only: probes need a runnable model', layers: [] };
+  },
+  async run() {
+    throw new Error('not used');
+  },
+  dispose() {},
+};

@@ -46,6 +46,8 @@ export interface ProfilesViewProps {
   readonly topCount?: number;
   /** Export/embed buttons for a chart's caption (e.g. the app's `ViewActions`); none by default. */
   readonly renderActions?: (request: { readonly chart: ProfilesChart; readonly name: string; readonly title: string }) => ReactNode;
+  /** Show only this view (an embed), without the others. */
+  readonly only?: ProfilesChart | 'inputs';
 }
 
 interface Computed {
@@ -119,93 +121,104 @@ export function ProfilesView(props: ProfilesViewProps) {
   const sigmaOf = (d: number) => (d < sigma.length ? (sigma[d] as number) : null);
   const actions = (chart: ProfilesChart, title: string) => props.renderActions?.({ chart, name: `${layer}-${chart}`, title: `${title} · ${layer}` }) ?? null;
   const empty = n === 0 || columns.length === 0;
+  const show = (view: ProfilesChart | 'inputs') => props.only === undefined || props.only === view;
 
   return (
     <div className="profiles-view" data-testid="profiles-view" data-ready={empty ? 'false' : 'true'} data-layer={layer} data-selected-direction={selected ?? undefined}>
+      {props.only ? null : (
       <p className="profiles-threshold metric-explanation">
         {n} input{n === 1 ? '' : 's'} in {classes.length} class{classes.length === 1 ? '' : 'es'}. An input’s influential directions: the largest |projections| up to{' '}
         {percent(threshold)} of its total, plus one.
       </p>
+      )}
       {empty ? <p className="hint">No influential directions: no inputs were profiled on this layer.</p> : null}
-      <section className="plot profiles-section" aria-label="Class × direction influence" data-testid="profile-heatmap">
-        <figure className="profiles-figure">
-          <figcaption>
-            <span>Class × direction influence</span>
-            {actions('heatmap', 'Class × direction influence')}
-          </figcaption>
-          <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.heatmap}</p>
-          <ProfileHeatmap data={ok.heatmap} selectedDirection={selected} onSelectDirection={onSelectDirection} />
-        </figure>
-      </section>
-      <section className="plot profiles-section" aria-label="Singular-direction hypergraph" data-testid="profile-hypergraph" data-mode={mode}>
-        <figure className="profiles-figure">
-          <figcaption>
-            <span>Singular-direction hypergraph (our construction)</span>
-            <span className="profiles-mode" role="radiogroup" aria-label="Hypergraph or its dual">
+      {show('heatmap') ? (
+        <section className="plot profiles-section" aria-label="Class × direction influence" data-testid="profile-heatmap">
+          <figure className="profiles-figure">
+            <figcaption>
+              <span>Class × direction influence</span>
+              {actions('heatmap', 'Class × direction influence')}
+            </figcaption>
+            <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.heatmap}</p>
+            <ProfileHeatmap data={ok.heatmap} selectedDirection={selected} onSelectDirection={onSelectDirection} />
+          </figure>
+        </section>
+      ) : null}
+      {show('hypergraph') ? (
+        <section className="plot profiles-section" aria-label="Singular-direction hypergraph" data-testid="profile-hypergraph" data-mode={mode}>
+          <figure className="profiles-figure">
+            <figcaption>
+              <span>Singular-direction hypergraph (our construction)</span>
+              <span className="profiles-mode" role="radiogroup" aria-label="Hypergraph or its dual">
+                <label className="toggle">
+                  <input type="radio" name={`${pickerId}-mode`} checked={mode === 'primal'} onChange={() => onMode('primal')} data-testid="hypergraph-primal" /> classes → directions
+                </label>
+                <label className="toggle">
+                  <input type="radio" name={`${pickerId}-mode`} checked={mode === 'dual'} onChange={() => onMode('dual')} data-testid="hypergraph-dual" /> dual: directions → classes
+                </label>
+              </span>
+              {actions('hypergraph', mode === 'primal' ? 'Singular-direction hypergraph' : 'Dual singular-direction hypergraph')}
+            </figcaption>
+            <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.hypergraph}</p>
+            <Hypergraph graph={graph} sigma={sigma} selectedDirection={selected} onSelectDirection={onSelectDirection} />
+          </figure>
+        </section>
+      ) : null}
+      {show('jaccard') ? (
+        <section className="plot profiles-section" aria-label="Class similarity (Jaccard)" data-testid="profile-jaccard" data-weighted={weightedJaccard ? 'true' : 'false'}>
+          <figure className="profiles-figure">
+            <figcaption>
+              <span>Class similarity (Jaccard)</span>
               <label className="toggle">
-                <input type="radio" name={`${pickerId}-mode`} checked={mode === 'primal'} onChange={() => onMode('primal')} data-testid="hypergraph-primal" /> classes → directions
+                <input type="checkbox" checked={weightedJaccard} onChange={(e) => onWeighted(e.target.checked)} data-testid="jaccard-weighted" /> weighted
               </label>
+              {actions('jaccard', weightedJaccard ? 'Class similarity (weighted Jaccard)' : 'Class similarity (Jaccard)')}
+            </figcaption>
+            <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.jaccard}</p>
+            <JaccardMatrix data={jaccard} />
+          </figure>
+        </section>
+      ) : null}
+      {show('inputs') ? (
+        <section className="plot profiles-section" aria-label={`Inputs that drive direction ${k ?? 'k'}`} data-testid="profile-top-inputs">
+          <figure className="profiles-figure">
+            <figcaption>
+              <span>{k === null ? 'Inputs that drive a direction' : `Inputs that drive ${directionName(k, sigmaOf(selected as number))}`}</span>
               <label className="toggle">
-                <input type="radio" name={`${pickerId}-mode`} checked={mode === 'dual'} onChange={() => onMode('dual')} data-testid="hypergraph-dual" /> dual: directions → classes
+                Direction{' '}
+                <select
+                  value={selected ?? ''}
+                  onChange={(e) => onSelectDirection(e.target.value === '' ? null : Number(e.target.value))}
+                  data-testid="direction-select"
+                  aria-label="Singular direction"
+                >
+                  <option value="">none</option>
+                  {selected !== null && !columns.some((c) => c.direction === selected) ? <option value={selected}>{k} · not influential</option> : null}
+                  {columns.map((c) => (
+                    <option key={c.direction} value={c.direction}>
+                      {c.rank}
+                      {c.shared ? ' · shared' : c.uniqueTo !== null ? ` · ${c.uniqueTo} only` : ''}
+                    </option>
+                  ))}
+                </select>
               </label>
-            </span>
-            {actions('hypergraph', mode === 'primal' ? 'Singular-direction hypergraph' : 'Dual singular-direction hypergraph')}
-          </figcaption>
-          <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.hypergraph}</p>
-          <Hypergraph graph={graph} sigma={sigma} selectedDirection={selected} onSelectDirection={onSelectDirection} />
-        </figure>
-      </section>
-      <section className="plot profiles-section" aria-label="Class similarity (Jaccard)" data-testid="profile-jaccard" data-weighted={weightedJaccard ? 'true' : 'false'}>
-        <figure className="profiles-figure">
-          <figcaption>
-            <span>Class similarity (Jaccard)</span>
-            <label className="toggle">
-              <input type="checkbox" checked={weightedJaccard} onChange={(e) => onWeighted(e.target.checked)} data-testid="jaccard-weighted" /> weighted
-            </label>
-            {actions('jaccard', weightedJaccard ? 'Class similarity (weighted Jaccard)' : 'Class similarity (Jaccard)')}
-          </figcaption>
-          <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.jaccard}</p>
-          <JaccardMatrix data={jaccard} />
-        </figure>
-      </section>
-      <section className="plot profiles-section" aria-label={`Inputs that drive direction ${k ?? 'k'}`} data-testid="profile-top-inputs">
-        <figure className="profiles-figure">
-          <figcaption>
-            <span>{k === null ? 'Inputs that drive a direction' : `Inputs that drive ${directionName(k, sigmaOf(selected as number))}`}</span>
-            <label className="toggle">
-              Direction{' '}
-              <select
-                value={selected ?? ''}
-                onChange={(e) => onSelectDirection(e.target.value === '' ? null : Number(e.target.value))}
-                data-testid="direction-select"
-                aria-label="Singular direction"
-              >
-                <option value="">none</option>
-                {selected !== null && !columns.some((c) => c.direction === selected) ? <option value={selected}>{k} · not influential</option> : null}
-                {columns.map((c) => (
-                  <option key={c.direction} value={c.direction}>
-                    {c.rank}
-                    {c.shared ? ' · shared' : c.uniqueTo !== null ? ` · ${c.uniqueTo} only` : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </figcaption>
-          <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.inputs}</p>
-          <TopInputs
-            direction={selected}
-            sigma={sigma}
-            aggregates={aggregates}
-            n={n}
-            rank={rank}
-            labels={labels}
-            classes={classes}
-            names={names}
-            thumbnails={thumbnails}
-            count={props.topCount ?? 8}
-          />
-        </figure>
-      </section>
+            </figcaption>
+            <p className="metric-explanation profiles-explanation">{PROFILE_EXPLANATIONS.inputs}</p>
+            <TopInputs
+              direction={selected}
+              sigma={sigma}
+              aggregates={aggregates}
+              n={n}
+              rank={rank}
+              labels={labels}
+              classes={classes}
+              names={names}
+              thumbnails={thumbnails}
+              count={props.topCount ?? 8}
+            />
+          </figure>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { InputPreprocessing } from '../analysis/probeInputs/inputSpec';
+import { defaultPreprocessing, samplePreprocessing } from '../analysis/probeInputs/inputSpec';
+import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
+import { selectSelectedTensorName } from '../state/selectors';
+import type { AppState } from '../state/appState';
+import { LayerList } from '../views/layers/LayerList';
+import { SpectrumView } from '../views/spectrum/SpectrumView';
+import { ProfilesView } from '../views/profiles/ProfilesView';
+import type { ProfilesChart } from '../views/profiles/ProfilesView';
+import { InputPanel } from './probe/InputPanel';
+import type { ProbeInputSet as PanelInputSet } from './probe/InputPanel';
+import { ChartExport } from './ChartExport';
+
+const selectProbe = (s: AppState) => s.probe;
+const selectSourceKind = (s: AppState) => s.model.source;
+const selectBuiltinRequested = (s: AppState) => s.restore.builtinInputs;
+
+const PANEL_OF: Record<ProfilesChart, 'heatmap' | 'hypergraph' | 'jaccard'> = { heatmap: 'heatmap', hypergraph: 'hypergraph', jaccard: 'jaccard' };
+
+/**
+ * Singular directions at work (issue 7): the model run on a labelled input set in the probe worker, and for the
+ * selected layer which of its singular directions each class relies on (SCIENCE.md §3).
+ */
+export function ProbePage() {
+  const store = useAppStoreApi();
+  const probe = useAppStore(selectProbe);
+  const layer = useAppStore(selectSelectedTensorName);
+  const source = useAppStore(selectSourceKind);
+  const builtinRequested = useAppStore(selectBuiltinRequested);
+  const sampleAvailable = source?.kind === 'sample' && Object.keys(probe.names).length > 0;
+  const [preprocessing, setPreprocessing] = useState<InputPreprocessing>(() => (sampleAvailable ? samplePreprocessing : defaultPreprocessing(undefined)));
+
+  useEffect(() => {
+    void store.getState().openProbeModel();
+  }, [store, probe.files]);
+
+  const onInputs = useCallback(
+    (set: PanelInputSet | null) => {
+      store.getState().setProbeInputs(
+        set
+          ? {
+              source: set.source === 'sample' ? 'builtin' : 'files',
+              classes: set.classes,
+              labels: set.labels,
+              names: set.names,
+              data: set.batch.data,
+              shape: set.batch.shape,
+              thumbnails: set.thumbnails,
+            }
+          : null,
+      );
+    },
+    [store],
+  );
+
+  const result = layer ? probe.results[layer] : undefined;
+  const inputs = probe.inputs;
+  const probeLayer = useMemo(() => {
+    if (!layer || !probe.model) return null;
+    const byScanName = Object.fromEntries(Object.entries(probe.names).map(([from, to]) => [to, from]));
+    const name = byScanName[layer] ?? layer;
+    return probe.model.layers.find((l) => l.tensor === name) ?? null;
+  }, [layer, probe.model, probe.names]);
+  const thumbnail = useCallback((i: number) => inputs?.thumbnails[i] ?? '', [inputs]);
+  const running = probe.status === 'running';
+  const n = inputs?.labels.length ?? 0;
+
+  return (
+    <main className="workspace" aria-label="Singular directions at work" data-page="probe">
+      <aside className="sidebar" aria-label="Layers">
+        <LayerList />
+      </aside>
+      <div className="detail probe-page">
+        <header className="layer-header">
+          <button type="button" className="button small back" onClick={() => store.getState().showScan()} title="Back to the whole-model scan (Esc)">
+            ← Whole model
+          </button>
+          <h2>{layer ?? 'No layer selected'}</h2>
+          <span className="facts">singular directions at work: which directions each input class relies on (DeepDataProfiler, SCIENCE.md §3)</span>
+        </header>
+        {probe.status === 'opening' ? <p className="hint">Opening the model in the probe worker…</p> : null}
+        {probe.model && !probe.model.runnable ? (
+          <p className="hint" role="status" data-testid="probe-not-runnable">
+            {probe.model.reason ?? 'weights only: probes need a runnable model'}. The spectra and metrics of the other pages still work.
+          </p>
+        ) : null}
+        {probe.error ? (
+          <p className="error-text" role="alert" data-testid="probe-error" data-error-code={probe.error.code}>
+            Probe failed [{probe.error.code}]: {probe.error.message}
+            {probe.error.remedy ? ` ${probe.error.remedy}` : ''}
+          </p>
+        ) : null}
+        {probe.model?.runnable ? (
+          <>
+            <details className="probe-inputs" open={!result}>
+              <summary>
+                Inputs{inputs ? `: ${inputs.classes.length} classes · ${n} inputs` : ''} · run by {probe.model.runtime}
+              </summary>
+              <InputPanel
+                spec={probe.model.input}
+                value={preprocessing}
+                onChange={setPreprocessing}
+                onInputs={onInputs}
+                busy={running}
+                sampleAvailable={sampleAvailable}
+                startWithSample={builtinRequested}
+              />
+            </details>
+            <div className="probe-run" role="group" aria-label="Run the probe">
+              <button type="button" className="button primary" disabled={!inputs || running} onClick={() => void store.getState().runProbe()} data-testid="probe-run">
+                Run {n > 0 ? `${n} inputs` : 'the inputs'} through the model
+              </button>
+              <label>
+                aggregate over positions{' '}
+                <select value={probe.options.aggregate} onChange={(e) => store.getState().setProbeOptions({ aggregate: e.target.value === 'max' ? 'max' : 'mean' })} data-testid="probe-aggregate">
+                  <option value="mean">mean (DDP default)</option>
+                  <option value="max">max</option>
+                </select>
+              </label>
+              <label title="Influential directions: the shortest prefix of |aggregate| (sorted) whose cumulative share stays ≤ this, plus one (SCIENCE.md §3)">
+                influence threshold{' '}
+                <select value={probe.options.threshold} onChange={(e) => store.getState().setProbeOptions({ threshold: Number(e.target.value) })} data-testid="probe-threshold">
+                  {[0.05, 0.1, 0.2, 0.3, 0.5].map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {running && probe.progress ? (
+                <span className="progress-text" aria-live="polite">
+                  <progress max={probe.progress.total} value={probe.progress.done} aria-label="Probe progress" /> {probe.progress.stage} ({probe.progress.done}/{probe.progress.total}){' '}
+                  <button type="button" className="button small" onClick={() => store.getState().cancelProbe()}>
+                    Cancel
+                  </button>
+                </span>
+              ) : probe.status === 'cancelled' ? (
+                <span className="hint">Cancelled.</span>
+              ) : null}
+            </div>
+          </>
+        ) : null}
+        {layer && probe.model?.runnable && !probeLayer ? (
+          <p className="hint">This layer is not probed: only dense and conv weights whose op the runtime exposes are (choose one on the left).</p>
+        ) : null}
+        {result && inputs && layer ? (
+          <div className="probe-results">
+            <figure className="plot probe-spectrum">
+              <figcaption>
+                Singular values of {layer}: the selected direction marked
+                <ChartExport name={`${layer.replace(/[^\w.-]+/g, '_')}-spectrum`} />
+              </figcaption>
+              <SpectrumView highlightRank={probe.direction === null ? null : probe.direction + 1} />
+            </figure>
+            <ProfilesView
+              layer={layer}
+              sigma={result.sigma}
+              aggregates={result.aggregates}
+              n={n}
+              rank={result.rank}
+              labels={inputs.labels}
+              classes={inputs.classes}
+              names={inputs.names}
+              thumbnails={thumbnail}
+              threshold={probe.options.threshold}
+              weightedJaccard={probe.options.weighted}
+              mode={probe.options.mode}
+              selectedDirection={probe.direction}
+              onSelectDirection={(k) => store.getState().selectDirection(k)}
+              onMode={(mode) => store.getState().setProbeOptions({ mode })}
+              onWeighted={(weighted) => store.getState().setProbeOptions({ weighted })}
+              renderActions={({ chart, name, title }) => <ChartExport name={name} panel={PANEL_OF[chart]} title={title} />}
+            />
+          </div>
+        ) : null}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisClient } from '../../compute/analysisClient';
+import { AnalysisError } from '../../compute/analysisClient';
+import type { ProbeClient } from '../../compute/probeClient';
+import type { FileEntry } from '../../../workers/protocol';
+import type { ProbeBatch, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
+import { createAppStore } from '../createAppStore';
+import { testModel, testTensor } from '../testing/testModel';
+import type { ProbeInputSet } from './probeSlice';
+
+const info = testModel([testTensor('conv1.weight', [4, 3]), testTensor('fc.weight', [2, 4])]);
+const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+const analysis: AnalysisClient = {
+  async open() {
+    return info;
+  },
+  async analyze() {
+    return { cancelled: false };
+  },
+  async vectors() {
+    throw new Error('not used');
+  },
+  dispose() {},
+};
+
+const inputs: ProbeInputSet = {
+  source: 'builtin',
+  classes: ['a', 'b'],
+  labels: [0, 1],
+  names: ['a #1', 'b #1'],
+  data: new Float32Array(6),
+  shape: [2, 3],
+  thumbnails: ['', ''],
+};
+
+/** A probe client whose model has the TF.js names of the sample (conv1/kernel, fc/kernel). */
+function fakeProbe(opts: { runnable?: boolean; fail?: boolean; hold?: boolean } = {}) {
+  const runs: { batch: ProbeBatch; layers: readonly string[]; aggregate: string; signal?: AbortSignal }[] = [];
+  let opens = 0;
+  let release: () => void = () => {};
+  const model: ProbeModelInfo =
+    opts.runnable === false
+      ? { runnable: false, reason: 'weights only: probes need a runnable model', layers: [] }
+      : { runnable: true, runtime: 'tfjs', layers: [{ tensor: 'conv1/kernel', op: 'Conv2D', outChannels: 4 }, { tensor: 'fc/kernel', op: 'Dense', outChannels: 2 }] };
+  const client: ProbeClient = {
+    async open() {
+      opens++;
+      return model;
+    },
+    async run(batch, options) {
+      runs.push({ batch, layers: options.layers, aggregate: options.aggregate, signal: options.signal });
+      options.onProgress?.({ done: 0, total: 2, stage: 'running' });
+      if (opts.hold) await new Promise<void>((r) => (release = r));
+      if (options.signal?.aborted) throw new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'cancelled' });
+      if (opts.fail) throw new AnalysisError({ name: 'ProbeError', code: 'PROBE_RUN_FAILED', message: 'the model failed', remedy: 'check the input size' });
+      return options.layers.map(
+        (tensor): ProbeLayerResult => ({ tensor, definition: 'dense', rank: 2, sigma: new Float64Array([2, 1]), aggregates: new Float64Array([1, 0, 0, 1]) }),
+      );
+    },
+    dispose() {},
+  };
+  return { client, runs, opens: () => opens, release: () => release() };
+}
+
+function storeWith(probe: ProbeClient) {
+  return createAppStore({ client: analysis, referenceClient: analysis, probeClient: probe, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
+}
+
+describe('probe slice', () => {
+  it('opens the model once, runs every probe-able layer, and files results under the scan names', async () => {
+    const fake = fakeProbe();
+    const store = storeWith(fake.client);
+    await store.getState().openFiles([file('m.safetensors')]);
+    store.getState().resetProbe([file('model.json'), file('weights.bin')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
+    await Promise.all([store.getState().openProbeModel(), store.getState().openProbeModel()]);
+    expect(fake.opens()).toBe(1);
+    store.getState().setProbeInputs(inputs);
+    await store.getState().runProbe();
+    expect(fake.runs[0]?.layers).toEqual(['conv1/kernel', 'fc/kernel']);
+    expect(fake.runs[0]?.aggregate).toBe('mean');
+    expect(fake.runs[0]?.batch.shape).toEqual([2, 3]);
+    const { probe } = store.getState();
+    expect(probe.status).toBe('done');
+    expect(Object.keys(probe.results)).toEqual(['conv1.weight', 'fc.weight']);
+    expect(probe.results['fc.weight']?.tensor).toBe('fc.weight');
+  });
+
+  it('a new aggregate reruns; new inputs clear the results and the direction; another layer clears the direction', async () => {
+    const fake = fakeProbe();
+    const store = storeWith(fake.client);
+    await store.getState().openFiles([file('m.onnx')]);
+    store.getState().setProbeInputs(inputs);
+    await store.getState().runProbe();
+    store.getState().selectTensor('conv1/kernel');
+    store.getState().selectDirection(1);
+    store.getState().setProbeOptions({ aggregate: 'max' });
+    await settle();
+    expect(fake.runs.map((r) => r.aggregate)).toEqual(['mean', 'max']);
+    expect(store.getState().probe.direction).toBe(1);
+    store.getState().selectTensor('fc/kernel');
+    expect(store.getState().probe.direction).toBeNull();
+    store.getState().selectDirection(0);
+    store.getState().setProbeInputs({ ...inputs, labels: [1, 0] });
+    expect(store.getState().probe.results).toEqual({});
+    expect(store.getState().probe.direction).toBeNull();
+  });
+
+  it('a weights-only model is reported and never run; a failed run keeps its error; cancel is not an error', async () => {
+    const weights = fakeProbe({ runnable: false });
+    const a = storeWith(weights.client);
+    await a.getState().openFiles([file('m.safetensors')]);
+    a.getState().setProbeInputs(inputs);
+    await a.getState().runProbe();
+    expect(weights.runs).toHaveLength(0);
+    expect(a.getState().probe.model?.reason).toContain('weights only');
+
+    const failing = fakeProbe({ fail: true });
+    const b = storeWith(failing.client);
+    await b.getState().openFiles([file('m.onnx')]);
+    b.getState().setProbeInputs(inputs);
+    await b.getState().runProbe();
+    expect(b.getState().probe.status).toBe('error');
+    expect(b.getState().probe.error).toMatchObject({ code: 'PROBE_RUN_FAILED', remedy: 'check the input size' });
+
+    const held = fakeProbe({ hold: true });
+    const c = storeWith(held.client);
+    await c.getState().openFiles([file('m.onnx')]);
+    c.getState().setProbeInputs(inputs);
+    const run = c.getState().runProbe();
+    await settle();
+    expect(c.getState().probe.status).toBe('running');
+    c.getState().cancelProbe();
+    held.release();
+    await run;
+    expect(c.getState().probe.status).toBe('cancelled');
+    expect(c.getState().probe.error).toBeNull();
+  });
+
+  it('opening another model forgets the probes', async () => {
+    const fake = fakeProbe();
+    const store = storeWith(fake.client);
+    await store.getState().openFiles([file('m.onnx')]);
+    store.getState().setProbeInputs(inputs);
+    await store.getState().runProbe();
+    await store.getState().openFiles([file('other.onnx')]);
+    expect(store.getState().probe).toMatchObject({ status: 'idle', model: null, inputs: null, results: {} });
+    expect(store.getState().probe.files.map((f) => f.name)).toEqual(['other.onnx']);
+  });
+});

@@ -1,0 +1,167 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { FileEntry, SerializedError } from '../../../workers/protocol';
+import type { ProbeAggregate, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
+import type { AppState, StoreDeps } from '../appState';
+import { toSerializedError } from '../toSerializedError';
+
+/**
+ * Activation probes (issue 7; SCIENCE.md §3): the open model run on a labelled input set in the probe worker, each
+ * probed layer's activations projected onto its singular directions. The files are kept from the last open so the
+ * probe worker can open the same model when the user first asks for probes (never before: it costs a runtime).
+ */
+
+/** A labelled input set, preprocessed for the model (`data` in the model's layout, N first). */
+export interface ProbeInputSet {
+  /** Where it came from, for the caption and permalinks (`builtin:stroke` or `files`). */
+  readonly source: string;
+  readonly classes: readonly string[];
+  /** Class index of each input. */
+  readonly labels: readonly number[];
+  readonly names: readonly string[];
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  /** A small image URL per input, for the top-inputs view. */
+  readonly thumbnails: readonly string[];
+}
+
+export interface ProbeOptions {
+  readonly aggregate: ProbeAggregate;
+  /** The influence threshold (SCIENCE.md §3: 0.1). */
+  readonly threshold: number;
+  readonly mode: 'primal' | 'dual';
+  readonly weighted: boolean;
+}
+
+export const DEFAULT_PROBE_OPTIONS: ProbeOptions = { aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true };
+
+export interface ProbeSlice {
+  probe: {
+    status: 'idle' | 'opening' | 'ready' | 'running' | 'done' | 'cancelled' | 'error';
+    files: readonly FileEntry[];
+    /** Probe-model tensor name → the scan's tensor name, when the probe runs another form of the model. */
+    names: Readonly<Record<string, string>>;
+    model: ProbeModelInfo | null;
+    inputs: ProbeInputSet | null;
+    /** By tensor name, for the last run's inputs and aggregate. */
+    results: Readonly<Record<string, ProbeLayerResult>>;
+    progress: { done: number; total: number; stage: string } | null;
+    error: SerializedError | null;
+    options: ProbeOptions;
+    /** The selected singular direction (0-based rank) of the selected layer, linked to its spectrum. */
+    direction: number | null;
+  };
+  /**
+   * Forget the previous model's probes and remember the files to probe (called when a model opens). A sample whose
+   * scanned form is a weights file (safetensors) is probed in its runnable form (TF.js): `names` maps that form's
+   * tensor names to the scanned ones, so results are filed under the layers the scan shows.
+   */
+  resetProbe(files: readonly FileEntry[], names?: Readonly<Record<string, string>>): void;
+  /** Open the current model in the probe worker (once per model). */
+  openProbeModel(): Promise<void>;
+  setProbeInputs(inputs: ProbeInputSet | null): void;
+  /** Run the inputs through the model and project every probe-able layer. */
+  runProbe(): Promise<void>;
+  cancelProbe(): void;
+  setProbeOptions(change: Partial<ProbeOptions>): void;
+  selectDirection(direction: number | null): void;
+}
+
+export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], [], ProbeSlice> => {
+  let controller: AbortController | null = null;
+  let opening: Promise<void> | null = null;
+  const empty = (files: readonly FileEntry[], names: Readonly<Record<string, string>>, options: ProbeOptions): ProbeSlice['probe'] => ({
+    status: 'idle',
+    files,
+    names,
+    model: null,
+    inputs: null,
+    results: {},
+    progress: null,
+    error: null,
+    options,
+    direction: null,
+  });
+  return (set, get) => ({
+    probe: empty([], {}, DEFAULT_PROBE_OPTIONS),
+
+    resetProbe(files, names = {}) {
+      controller?.abort();
+      controller = null;
+      opening = null;
+      set((s) => ({ probe: empty(files, names, s.probe.options) }));
+    },
+
+    openProbeModel() {
+      if (get().probe.model || get().probe.files.length === 0) return Promise.resolve();
+      if (opening) return opening;
+      const files = get().probe.files;
+      set((s) => ({ probe: { ...s.probe, status: 'opening', error: null } }));
+      const mine = (opening = deps.probeClient.open(files).then(
+        (model) => {
+          if (get().probe.files !== files) return;
+          set((s) => ({ probe: { ...s.probe, status: 'ready', model } }));
+        },
+        (error: unknown) => {
+          if (get().probe.files !== files) return;
+          opening = null;
+          set((s) => ({ probe: { ...s.probe, status: 'error', error: toSerializedError(error) } }));
+        },
+      ));
+      return mine;
+    },
+
+    setProbeInputs(inputs) {
+      controller?.abort();
+      set((s) => ({ probe: { ...s.probe, inputs, results: {}, direction: null, status: s.probe.model ? 'ready' : s.probe.status, error: null } }));
+    },
+
+    async runProbe() {
+      await get().openProbeModel();
+      const { model, inputs, options, files } = get().probe;
+      if (!model?.runnable || !inputs) return;
+      controller?.abort();
+      const mine = new AbortController();
+      controller = mine;
+      set((s) => ({ probe: { ...s.probe, status: 'running', error: null, progress: { done: 0, total: model.layers.length, stage: 'starting' } } }));
+      try {
+        const layers = await deps.probeClient.run(
+          { data: inputs.data, shape: inputs.shape },
+          {
+            layers: model.layers.map((l) => l.tensor),
+            aggregate: options.aggregate,
+            signal: mine.signal,
+            onProgress: (progress) => {
+              if (controller === mine) set((s) => ({ probe: { ...s.probe, progress } }));
+            },
+          },
+        );
+        if (controller !== mine || get().probe.files !== files) return;
+        const names = get().probe.names;
+        const results = Object.fromEntries(layers.map((l) => [names[l.tensor] ?? l.tensor, { ...l, tensor: names[l.tensor] ?? l.tensor }]));
+        set((s) => ({ probe: { ...s.probe, status: 'done', progress: null, results } }));
+      } catch (error) {
+        if (controller !== mine) return;
+        const e = toSerializedError(error);
+        set((s) => ({ probe: { ...s.probe, status: e.code === 'PROBE_CANCELLED' || mine.signal.aborted ? 'cancelled' : 'error', progress: null, error: mine.signal.aborted ? null : e } }));
+      } finally {
+        if (controller === mine) controller = null;
+      }
+    },
+
+    cancelProbe() {
+      controller?.abort();
+    },
+
+    setProbeOptions(change) {
+      const before = get().probe.options;
+      const options = { ...before, ...change };
+      set((s) => ({ probe: { ...s.probe, options } }));
+      // A new aggregate changes the numbers: run again if there was a run.
+      if (options.aggregate !== before.aggregate && Object.keys(get().probe.results).length > 0) void get().runProbe();
+    },
+
+    selectDirection(direction) {
+      set((s) => ({ probe: { ...s.probe, direction } }));
+    },
+  });
+};
