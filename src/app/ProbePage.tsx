@@ -34,6 +34,11 @@ export function ProbePage() {
   useEffect(() => {
     void store.getState().openProbeModel();
   }, [store, probe.files]);
+  // Once the model's input is known, start from what it says (the sample: its own settings).
+  const spec = probe.model?.input;
+  useEffect(() => {
+    if (spec) setPreprocessing(sampleAvailable ? { ...samplePreprocessing, layout: spec.layout } : defaultPreprocessing(spec));
+  }, [spec, sampleAvailable]);
 
   const onInputs = useCallback(
     (set: PanelInputSet | null) => {
