@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { waitForScan } from './helpers';
 
 /** Screenshots for people to look at (not baselines); kept out of git. */
@@ -9,7 +10,7 @@ const SHOTS = join(import.meta.dirname, '..', 'screenshots');
 const OCR_REC = join(import.meta.dirname, '..', 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx');
 
 /** Text-line images (48 × 320, dark text on white) of one class of strings, drawn by the page's own canvas. */
-async function textLines(page: import('@playwright/test').Page, strings: readonly string[]) {
+async function textLines(page: Page, strings: readonly string[]) {
   const images = await page.evaluate(async (list) => {
     const out: { name: string; data: string }[] = [];
     for (const [i, text] of list.entries()) {
