@@ -97,6 +97,12 @@ test('an ONNX model runs in onnxruntime-web from our own origin', async ({ page 
     await page.getByTestId('probe-files-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'image/png', buffer: Buffer.from(f.data, 'base64') })));
   }
   await expect(page.getByTestId('probe-run')).toHaveText(/8 inputs/, { timeout: 20_000 });
+  // A file that is not an image is listed with the reason, and the rest of the set is kept.
+  await page.getByTestId('probe-class-name').fill('dark');
+  await page.getByTestId('probe-files-input').setInputFiles([{ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('definitely not a PNG') }]);
+  await expect(page.getByTestId('probe-failures')).toContainText('broken.png');
+  await expect(page.getByTestId('probe-failures')).toContainText(/could not be decoded|not an image/);
+  await expect(page.getByTestId('probe-run')).toHaveText(/8 inputs/);
   await page.getByTestId('probe-run').click();
   await expect(page.getByTestId('profiles-view')).toHaveAttribute('data-ready', /true|false/, { timeout: 60_000 });
   await expect(page.getByTestId('probe-error')).toHaveCount(0);
