@@ -3,27 +3,12 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SerializedError, SingularVectorsResult } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SingularVectorsResult } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
+import { AnalysisError } from './analysisError';
+import { createWorkerChannel } from './workerChannel';
 
-/** An error reported by the worker (or about it), with the stable code the UI shows. */
-export class AnalysisError extends Error {
-  readonly code: string;
-  readonly file?: string;
-  readonly remedy?: string;
-  readonly context?: string;
-  constructor(error: SerializedError) {
-    super(error.message);
-    this.name = error.name === 'Error' ? 'AnalysisError' : error.name;
-    this.code = error.code;
-    this.file = error.file;
-    this.remedy = error.remedy;
-    this.context = error.context;
-  }
-  toSerialized(): SerializedError {
-    return { name: this.name, code: this.code, message: this.message, file: this.file, remedy: this.remedy, context: this.context };
-  }
-}
+export { AnalysisError } from './analysisError';
 
 export interface ScanProgress {
   readonly done: number;
@@ -49,14 +34,6 @@ export interface AnalysisClient {
   dispose(): void;
 }
 
-type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
-type RequestBody = Distributive<AnalysisRequest>;
-
-interface Pending {
-  readonly onMessage: (message: AnalysisResponse) => void;
-  readonly onCrash: (error: AnalysisError) => void;
-}
-
 /** How long a cancelled scan may take to stop before the worker is terminated. */
 const CANCEL_GRACE_MS = 2000;
 
@@ -65,113 +42,35 @@ export function defaultAnalysisWorker(): Worker {
 }
 
 export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker): AnalysisClient {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  /** The files of the open model, so a respawned worker can reopen it. */
-  let openFiles: readonly FileEntry[] | null = null;
-  let needsReopen = false;
-
-  const crashAll = (error: AnalysisError) => {
-    worker?.terminate();
-    worker = null;
-    needsReopen = openFiles !== null;
-    const all = [...pending.values()];
-    pending.clear();
-    for (const p of all) p.onCrash(error);
-  };
-
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
-    const w = spawn();
-    w.addEventListener('message', (event: MessageEvent<unknown>) => {
-      const message = event.data;
-      if (!isAnalysisResponse(message)) return;
-      pending.get(message.id)?.onMessage(message);
-    });
-    w.addEventListener('error', (event) => {
-      event.preventDefault();
-      crashAll(
-        new AnalysisError({
-          name: 'WorkerError',
-          code: 'WORKER_CRASHED',
-          message: `The analysis worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}.`,
-          remedy: 'Try again; the worker is restarted automatically. If it keeps happening, the layer may be too large for this browser.',
-        }),
-      );
-    });
-    worker = w;
-    return w;
-  };
-
-  /** Send one request and route its responses to `onMessage` until it settles. */
-  const send = (body: RequestBody, handlers: Omit<Pending, 'onMessage'> & { onMessage: (m: AnalysisResponse, settle: () => void) => void }) => {
-    const id = nextId++;
-    const w = ensureWorker();
-    pending.set(id, {
-      onCrash: handlers.onCrash,
-      onMessage: (m) => handlers.onMessage(m, () => pending.delete(id)),
-    });
-    w.postMessage({ ...body, id } as AnalysisRequest);
-    return id;
-  };
-
-  const rawOpen = (files: readonly FileEntry[]) =>
-    new Promise<ModelInfo>((resolve, reject) => {
-      send(
-        { kind: 'open', files },
-        {
-          onCrash: reject,
-          onMessage: (m, settle) => {
-            if (m.kind === 'opened') {
-              settle();
-              resolve(m.model);
-            } else if (m.kind === 'error') {
-              settle();
-              reject(new AnalysisError(m.error));
-            }
-          },
-        },
-      );
-    });
+  const channel = createWorkerChannel<AnalysisRequest, AnalysisResponse>({
+    spawn,
+    isResponse: isAnalysisResponse,
+    crashError: (detail) =>
+      new AnalysisError({
+        name: 'WorkerError',
+        code: 'WORKER_CRASHED',
+        message: `The analysis worker stopped unexpectedly${detail}.`,
+        remedy: 'Try again; the worker is restarted automatically. If it keeps happening, the layer may be too large for this browser.',
+      }),
+  });
+  const rawOpen = async (files: readonly FileEntry[]) => (await channel.request({ kind: 'open', files }, 'opened')).model;
 
   return {
     async open(files) {
       const info = await rawOpen(files);
-      openFiles = files;
-      needsReopen = false;
+      channel.opened(files);
       return info;
     },
 
     async vectors(tensor, k, settings) {
-      if (needsReopen && openFiles) {
-        await rawOpen(openFiles);
-        needsReopen = false;
-      }
-      return new Promise<SingularVectorsResult>((resolve, reject) => {
-        send(
-          { kind: 'vectors', tensor, k, ...(settings ? { settings } : {}) },
-          {
-            onCrash: reject,
-            onMessage: (m, settle) => {
-              if (m.kind === 'vectors') {
-                settle();
-                resolve(m.result);
-              } else if (m.kind === 'error') {
-                settle();
-                reject(new AnalysisError(m.error));
-              }
-            },
-          },
-        );
-      });
+      const reopening = channel.reopenIfNeeded(rawOpen);
+      if (reopening) await reopening;
+      return (await channel.request({ kind: 'vectors', tensor, k, ...(settings ? { settings } : {}) }, 'vectors')).result;
     },
 
     async analyze(tensors, options = {}) {
-      if (needsReopen && openFiles) {
-        await rawOpen(openFiles);
-        needsReopen = false;
-      }
+      const reopening = channel.reopenIfNeeded(rawOpen);
+      if (reopening) await reopening;
       const { signal, onProgress, onLayer, settings } = options;
       if (signal?.aborted) return { cancelled: true };
       const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
@@ -186,7 +85,7 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
           signal?.removeEventListener('abort', onAbort);
           fn();
         };
-        const id = send(
+        const id = channel.send(
           { kind: 'analyze', tensors, ...(settings ? { settings } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
           {
             onCrash: (error) => finish(() => reject(error)),
@@ -205,14 +104,12 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
         );
         function onAbort() {
           if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
-          worker?.postMessage({ id: nextId++, kind: 'cancel', target: id } satisfies AnalysisRequest);
+          channel.post({ kind: 'cancel', target: id });
           // Last resort: a worker stuck in a long computation is terminated and respawned on next use.
           graceTimer = setTimeout(() => {
-            pending.delete(id);
-            worker?.terminate();
-            worker = null;
-            needsReopen = openFiles !== null;
+            channel.forget(id);
             finish(() => resolve({ cancelled: true }));
+            channel.drop(new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled scan.' }));
           }, CANCEL_GRACE_MS);
         }
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -220,9 +117,7 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
     },
 
     dispose() {
-      worker?.terminate();
-      worker = null;
-      pending.clear();
+      channel.dispose();
     },
   };
 }

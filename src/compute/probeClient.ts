@@ -8,9 +8,10 @@
 import type { FileEntry } from '../../workers/protocol';
 import type { ProbeAggregate, ProbeBatch, ProbeLayerResult, ProbeModelInfo, ProbeRequest, ProbeResponse } from '../../workers/probeProtocol';
 import { isProbeResponse } from '../../workers/probe/probeGuards';
-import { AnalysisError } from './analysisClient';
+import { AnalysisError } from './analysisError';
+import { createWorkerChannel } from './workerChannel';
 
-export { AnalysisError } from './analysisClient';
+export { AnalysisError } from './analysisError';
 
 /** Progress of a probe run: steps done of total (one per layer SVD, one per chunk of inputs), and what runs now. */
 export interface ProbeProgress {
@@ -36,14 +37,6 @@ export interface ProbeClient {
   dispose(): void;
 }
 
-type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
-type RequestBody = Distributive<ProbeRequest>;
-
-interface Pending {
-  readonly onMessage: (message: ProbeResponse) => void;
-  readonly onCrash: (error: AnalysisError) => void;
-}
-
 /** How long a cancelled run may take to stop (a model run in progress cannot be interrupted) before the worker is terminated. */
 const CANCEL_GRACE_MS = 2000;
 
@@ -60,89 +53,30 @@ export function defaultProbeWorker(): Worker {
  * @param spawn starts a worker (tests pass a fake)
  */
 export function createProbeClient(spawn: () => Worker = defaultProbeWorker): ProbeClient {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  /** The files of the open model, so a new worker can reopen it. */
-  let openFiles: readonly FileEntry[] | null = null;
-  let needsReopen = false;
-
-  /** Drop the worker; whatever was pending hears `error`. The next call starts a new one. */
-  const dropWorker = (error: AnalysisError) => {
-    worker?.terminate();
-    worker = null;
-    needsReopen = openFiles !== null;
-    const all = [...pending.values()];
-    pending.clear();
-    for (const p of all) p.onCrash(error);
-  };
-
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
-    const w = spawn();
-    w.addEventListener('message', (event: MessageEvent<unknown>) => {
-      const message = event.data;
-      if (w !== worker || !isProbeResponse(message)) return;
-      pending.get(message.id)?.onMessage(message);
-    });
-    w.addEventListener('error', (event) => {
-      event.preventDefault();
-      if (w !== worker) return;
-      dropWorker(
-        new AnalysisError({
-          name: 'WorkerError',
-          code: 'PROBE_WORKER_CRASHED',
-          message: `The probe worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}.`,
-          remedy: 'Try again; the worker is restarted automatically. If it keeps happening, the model or the batch may be too large for this browser.',
-        }),
-      );
-    });
-    worker = w;
-    return w;
-  };
-
-  /** Send one request and route its responses to `onMessage` until it settles. */
-  const send = (body: RequestBody, handlers: { onCrash: Pending['onCrash']; onMessage: (m: ProbeResponse, settle: () => void) => void }) => {
-    const id = nextId++;
-    const w = ensureWorker();
-    pending.set(id, { onCrash: handlers.onCrash, onMessage: (m) => handlers.onMessage(m, () => pending.delete(id)) });
-    w.postMessage({ ...body, id } as ProbeRequest);
-    return id;
-  };
-
-  const rawOpen = (files: readonly FileEntry[]) =>
-    new Promise<ProbeModelInfo>((resolve, reject) => {
-      send(
-        { kind: 'open', files },
-        {
-          onCrash: reject,
-          onMessage: (m, settle) => {
-            if (m.kind === 'opened') {
-              settle();
-              resolve(m.info);
-            } else if (m.kind === 'error') {
-              settle();
-              reject(new AnalysisError(m.error));
-            }
-          },
-        },
-      );
-    });
+  const channel = createWorkerChannel<ProbeRequest, ProbeResponse>({
+    spawn,
+    isResponse: isProbeResponse,
+    crashError: (detail) =>
+      new AnalysisError({
+        name: 'WorkerError',
+        code: 'PROBE_WORKER_CRASHED',
+        message: `The probe worker stopped unexpectedly${detail}.`,
+        remedy: 'Try again; the worker is restarted automatically. If it keeps happening, the model or the batch may be too large for this browser.',
+      }),
+  });
+  const rawOpen = async (files: readonly FileEntry[]) => (await channel.request({ kind: 'open', files }, 'opened')).info;
 
   return {
     async open(files) {
       const info = await rawOpen(files);
-      openFiles = files;
-      needsReopen = false;
+      channel.opened(files);
       return info;
     },
 
     async run(batch, { layers, aggregate, signal, onProgress }) {
       if (signal?.aborted) throw cancelledError();
-      if (needsReopen && openFiles) {
-        await rawOpen(openFiles);
-        needsReopen = false;
-      }
+      const reopening = channel.reopenIfNeeded(rawOpen);
+      if (reopening) await reopening;
       return new Promise<ProbeLayerResult[]>((resolve, reject) => {
         let graceTimer: ReturnType<typeof setTimeout> | undefined;
         let settled = false;
@@ -153,7 +87,7 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
           signal?.removeEventListener('abort', onAbort);
           fn();
         };
-        const id = send(
+        const id = channel.send(
           { kind: 'run', batch, layers, aggregate },
           {
             onCrash: (error) => finish(() => reject(error)),
@@ -170,14 +104,12 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
           },
         );
         function onAbort() {
-          worker?.postMessage({ id: nextId++, kind: 'cancel', target: id } satisfies ProbeRequest);
+          channel.post({ kind: 'cancel', target: id });
           // Last resort: a worker stuck inside one model run is terminated; the next call starts a new one.
           graceTimer = setTimeout(() => {
-            pending.delete(id);
+            channel.forget(id);
             finish(() => reject(cancelledError()));
-            dropWorker(
-              new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe worker was restarted to stop a cancelled run; try again.' }),
-            );
+            channel.drop(new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe worker was restarted to stop a cancelled run; try again.' }));
           }, CANCEL_GRACE_MS);
         }
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -185,11 +117,7 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
     },
 
     dispose() {
-      worker?.terminate();
-      worker = null;
-      pending.clear();
-      openFiles = null;
-      needsReopen = false;
+      channel.dispose();
     },
   };
 }
