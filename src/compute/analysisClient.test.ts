@@ -1,3 +1,4 @@
+import { FakeWorker, spawnFake, spawnedFakes } from './testing/fakeWorker';
 import { describe, expect, it } from 'vitest';
 import { createAnalysisClient } from './analysisClient';
 import type { AnalysisRequest, AnalysisResponse } from '../../workers/protocol';
@@ -5,33 +6,9 @@ import type { ModelInfo } from '../model/types';
 
 const info: ModelInfo = { format: 'safetensors', name: 'm', files: [], tensors: [], metadata: {} };
 
-/** A scripted stand-in for the analysis worker: `behave` answers each request. */
-class FakeWorker extends EventTarget {
-  static spawned: FakeWorker[] = [];
-  readonly received: AnalysisRequest[] = [];
-  terminated = false;
-  constructor(private readonly behave: (w: FakeWorker, r: AnalysisRequest) => void) {
-    super();
-    FakeWorker.spawned.push(this);
-  }
-  postMessage(message: AnalysisRequest) {
-    this.received.push(message);
-    queueMicrotask(() => this.behave(this, message));
-  }
-  reply(message: AnalysisResponse) {
-    this.dispatchEvent(new MessageEvent('message', { data: message }));
-  }
-  crash(text: string) {
-    const event = new Event('error', { cancelable: true }) as Event & { message: string };
-    event.message = text;
-    this.dispatchEvent(event);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-}
-
-const spawnWith = (behave: (w: FakeWorker, r: AnalysisRequest) => void) => () => new FakeWorker(behave) as unknown as Worker;
+type Fake = FakeWorker<AnalysisRequest, AnalysisResponse>;
+const spawnWith = (behave: (w: Fake, r: AnalysisRequest) => void) => spawnFake<AnalysisRequest, AnalysisResponse>(behave);
+const spawned = () => spawnedFakes<AnalysisRequest, AnalysisResponse>();
 
 describe('analysis client', () => {
   it('asks for singular vectors and gets them back, or the worker’s coded error', async () => {
@@ -94,10 +71,10 @@ describe('analysis client', () => {
     );
     await client.open([{ name: 'm.safetensors', blob: new Blob([]) }]);
     await expect(client.analyze(['a'])).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: expect.stringContaining('out of memory') });
-    expect(FakeWorker.spawned[0]?.terminated).toBe(true);
+    expect(spawned()[0]?.terminated).toBe(true);
     expect(await client.analyze(['a'])).toEqual({ cancelled: false });
-    expect(FakeWorker.spawned).toHaveLength(2);
-    expect(FakeWorker.spawned[1]?.received.map((r) => r.kind)).toEqual(['open', 'analyze']);
+    expect(spawned()).toHaveLength(2);
+    expect(spawned()[1]?.received.map((r) => r.kind)).toEqual(['open', 'analyze']);
   });
 
   it('cancel sends a cancel message naming the scan, and resolves as cancelled', async () => {
@@ -113,7 +90,7 @@ describe('analysis client', () => {
     const pending = client.analyze(['a', 'b'], { signal: controller.signal });
     controller.abort();
     expect(await pending).toEqual({ cancelled: true });
-    const sent = FakeWorker.spawned[0]?.received ?? [];
+    const sent = spawned()[0]?.received ?? [];
     const analyze = sent.find((r) => r.kind === 'analyze');
     expect(sent.find((r) => r.kind === 'cancel')).toMatchObject({ target: analyze?.id });
   });

@@ -1,3 +1,4 @@
+import { FakeWorker, spawnFake, spawnedFakes } from './testing/fakeWorker';
 import { describe, expect, it, vi } from 'vitest';
 import { createProbeClient } from './probeClient';
 import type { ProbeLayerResult, ProbeModelInfo, ProbeRequest, ProbeResponse } from '../../workers/probeProtocol';
@@ -12,33 +13,9 @@ const result: ProbeLayerResult = { tensor: 'conv1.weight', definition: 'conv unf
 const batch = { data: new Float32Array(3 * 8 * 8), shape: [1, 3, 8, 8] };
 const files = [{ name: 'm.onnx', blob: new Blob([]) }];
 
-/** A scripted stand-in for the probe worker: `behave` answers each request. */
-class FakeWorker extends EventTarget {
-  static spawned: FakeWorker[] = [];
-  readonly received: ProbeRequest[] = [];
-  terminated = false;
-  constructor(private readonly behave: (w: FakeWorker, r: ProbeRequest) => void) {
-    super();
-    FakeWorker.spawned.push(this);
-  }
-  postMessage(message: ProbeRequest) {
-    this.received.push(message);
-    queueMicrotask(() => this.behave(this, message));
-  }
-  reply(message: ProbeResponse) {
-    this.dispatchEvent(new MessageEvent('message', { data: message }));
-  }
-  crash(text: string) {
-    const event = new Event('error', { cancelable: true }) as Event & { message: string };
-    event.message = text;
-    this.dispatchEvent(event);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-}
-
-const spawnWith = (behave: (w: FakeWorker, r: ProbeRequest) => void) => () => new FakeWorker(behave) as unknown as Worker;
+type Fake = FakeWorker<ProbeRequest, ProbeResponse>;
+const spawnWith = (behave: (w: Fake, r: ProbeRequest) => void) => spawnFake<ProbeRequest, ProbeResponse>(behave);
+const spawned = () => spawnedFakes<ProbeRequest, ProbeResponse>();
 
 describe('probe client', () => {
   it('opens, runs with progress routed by request id, and returns the layers', async () => {
@@ -58,7 +35,7 @@ describe('probe client', () => {
     const layers = await client.run(batch, { layers: ['conv1.weight'], aggregate: 'max', onProgress: (p) => stages.push(`${p.done}/${p.total} ${p.stage}`) });
     expect(layers).toEqual([result]);
     expect(stages).toEqual(['0/2 singular vectors of conv1.weight', '1/2 running inputs 1–1 of 1']);
-    const run = FakeWorker.spawned.at(-1)?.received.find((r) => r.kind === 'run');
+    const run = spawned().at(-1)?.received.find((r) => r.kind === 'run');
     expect(run).toMatchObject({ kind: 'run', layers: ['conv1.weight'], aggregate: 'max', batch });
   });
 
@@ -91,11 +68,11 @@ describe('probe client', () => {
     );
     await client.open(files);
     await expect(client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean' })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED', message: expect.stringContaining('out of memory') });
-    expect(FakeWorker.spawned[0]?.terminated).toBe(true);
+    expect(spawned()[0]?.terminated).toBe(true);
     expect(await client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean' })).toEqual([result]);
-    expect(FakeWorker.spawned).toHaveLength(2);
-    expect(FakeWorker.spawned[1]?.received.map((r) => r.kind)).toEqual(['open', 'run']);
-    expect(FakeWorker.spawned[1]?.received[0]).toMatchObject({ kind: 'open', files });
+    expect(spawned()).toHaveLength(2);
+    expect(spawned()[1]?.received.map((r) => r.kind)).toEqual(['open', 'run']);
+    expect(spawned()[1]?.received[0]).toMatchObject({ kind: 'open', files });
   });
 
   it('abort sends a cancel naming the run; the worker’s PROBE_CANCELLED rejects it', async () => {
@@ -112,7 +89,7 @@ describe('probe client', () => {
     await Promise.resolve();
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
-    const sent = FakeWorker.spawned[0]?.received ?? [];
+    const sent = spawned()[0]?.received ?? [];
     expect(sent.find((r) => r.kind === 'cancel')).toMatchObject({ target: sent.find((r) => r.kind === 'run')?.id });
     const aborted = new AbortController();
     aborted.abort();
@@ -126,7 +103,7 @@ describe('probe client', () => {
       const client = createProbeClient(
         spawnWith((w, r) => {
           if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-          if (r.kind === 'run' && FakeWorker.spawned.length > 1) w.reply({ id: r.id, kind: 'result', layers: [result] });
+          if (r.kind === 'run' && spawned().length > 1) w.reply({ id: r.id, kind: 'result', layers: [result] });
         }),
       );
       await client.open(files);
@@ -137,9 +114,9 @@ describe('probe client', () => {
       controller.abort();
       await vi.advanceTimersByTimeAsync(2500);
       expect(await outcome).toMatchObject({ code: 'PROBE_CANCELLED' });
-      expect(FakeWorker.spawned[0]?.terminated).toBe(true);
+      expect(spawned()[0]?.terminated).toBe(true);
       expect(await client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean' })).toEqual([result]);
-      expect(FakeWorker.spawned[1]?.received.map((r) => r.kind)).toEqual(['open', 'run']);
+      expect(spawned()[1]?.received.map((r) => r.kind)).toEqual(['open', 'run']);
     } finally {
       vi.useRealTimers();
     }
