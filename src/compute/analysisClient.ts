@@ -75,45 +75,25 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
       if (signal?.aborted) return { cancelled: true };
       const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
       const cancelFlag = shared ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-      return new Promise<{ cancelled: boolean }>((resolve, reject) => {
-        let graceTimer: ReturnType<typeof setTimeout> | undefined;
-        let settled = false;
-        const finish = (fn: () => void) => {
-          if (settled) return;
-          settled = true;
-          if (graceTimer !== undefined) clearTimeout(graceTimer);
-          signal?.removeEventListener('abort', onAbort);
-          fn();
-        };
-        const id = channel.send(
-          { kind: 'analyze', tensors, ...(settings ? { settings } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
-          {
-            onCrash: (error) => finish(() => reject(error)),
-            onMessage: (m, settle) => {
-              if (m.kind === 'progress') onProgress?.(m);
-              else if (m.kind === 'layer') onLayer?.(m.result);
-              else if (m.kind === 'done') {
-                settle();
-                finish(() => resolve({ cancelled: m.cancelled }));
-              } else if (m.kind === 'error') {
-                settle();
-                finish(() => reject(new AnalysisError(m.error)));
-              }
-            },
+      return channel.streaming<{ cancelled: boolean }>(
+        { kind: 'analyze', tensors, ...(settings ? { settings } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
+        {
+          signal,
+          onMessage: (m) => {
+            if (m.kind === 'progress') onProgress?.(m);
+            else if (m.kind === 'layer') onLayer?.(m.result);
+            else if (m.kind === 'done') return { value: { cancelled: m.cancelled } };
+            return undefined;
           },
-        );
-        function onAbort() {
-          if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
-          channel.post({ kind: 'cancel', target: id });
-          // Last resort: a worker stuck in a long computation is terminated and respawned on next use.
-          graceTimer = setTimeout(() => {
-            channel.forget(id);
-            finish(() => resolve({ cancelled: true }));
-            channel.drop(new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled scan.' }));
-          }, CANCEL_GRACE_MS);
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
+          cancel: (target) => ({ kind: 'cancel', target }),
+          onAbort: () => {
+            if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
+          },
+          graceMs: CANCEL_GRACE_MS,
+          afterGrace: { value: { cancelled: true } },
+          dropError: new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled scan.' }),
+        },
+      );
     },
 
     dispose() {

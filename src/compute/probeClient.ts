@@ -77,43 +77,22 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
       if (signal?.aborted) throw cancelledError();
       const reopening = channel.reopenIfNeeded(rawOpen);
       if (reopening) await reopening;
-      return new Promise<ProbeLayerResult[]>((resolve, reject) => {
-        let graceTimer: ReturnType<typeof setTimeout> | undefined;
-        let settled = false;
-        const finish = (fn: () => void) => {
-          if (settled) return;
-          settled = true;
-          if (graceTimer !== undefined) clearTimeout(graceTimer);
-          signal?.removeEventListener('abort', onAbort);
-          fn();
-        };
-        const id = channel.send(
-          { kind: 'run', batch, layers, aggregate },
-          {
-            onCrash: (error) => finish(() => reject(error)),
-            onMessage: (m, settle) => {
-              if (m.kind === 'progress') onProgress?.({ done: m.done, total: m.total, stage: m.stage });
-              else if (m.kind === 'result') {
-                settle();
-                finish(() => resolve([...m.layers]));
-              } else if (m.kind === 'error') {
-                settle();
-                finish(() => reject(new AnalysisError(m.error)));
-              }
-            },
+      return channel.streaming<ProbeLayerResult[]>(
+        { kind: 'run', batch, layers, aggregate },
+        {
+          signal,
+          onMessage: (m) => {
+            if (m.kind === 'progress') onProgress?.({ done: m.done, total: m.total, stage: m.stage });
+            else if (m.kind === 'result') return { value: [...m.layers] };
+            return undefined;
           },
-        );
-        function onAbort() {
-          channel.post({ kind: 'cancel', target: id });
-          // Last resort: a worker stuck inside one model run is terminated; the next call starts a new one.
-          graceTimer = setTimeout(() => {
-            channel.forget(id);
-            finish(() => reject(cancelledError()));
-            channel.drop(new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe worker was restarted to stop a cancelled run; try again.' }));
-          }, CANCEL_GRACE_MS);
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
+          cancel: (target) => ({ kind: 'cancel', target }),
+          graceMs: CANCEL_GRACE_MS,
+          // A model run in progress cannot be interrupted: the worker is restarted and the run rejected.
+          afterGrace: { error: cancelledError() },
+          dropError: new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe worker was restarted to stop a cancelled run; try again.' }),
+        },
+      );
     },
 
     dispose() {

@@ -16,20 +16,20 @@ interface Message {
 export type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** What a request's sender hears: its responses (call `settle` on the last one), or the worker's crash. */
-export interface RequestHandlers<Res> {
+interface RequestHandlers<Res> {
   readonly onCrash: (error: AnalysisError) => void;
   readonly onMessage: (message: Res, settle: () => void) => void;
 }
 
 export interface WorkerChannel<Req extends Message, Res extends Message> {
-  /** Send one request; its responses go to `onMessage` until it settles. Returns the request's id. */
-  send(body: WithoutId<Req>, handlers: RequestHandlers<Res>): number;
   /** A request answered by one response of `kind`, or by an `error` response (rejected as AnalysisError). */
   request<K extends Res['kind']>(body: WithoutId<Req>, kind: K): Promise<Extract<Res, { kind: K }>>;
-  /** Post a message that has no answer (e.g. cancel), if a worker is running. */
-  post(body: WithoutId<Req>): void;
-  /** Stop routing responses to a request. */
-  forget(id: number): void;
+  /**
+   * A long request (a scan, a probe run) that streams responses until `onMessage` returns `{ value }`; an `error`
+   * response rejects. Aborting `signal` calls `onAbort`, posts `cancel(id)`, and if the worker has not finished
+   * after `graceMs` ends the request with `afterGrace` and drops the worker (its other requests hear `dropError`).
+   */
+  streaming<T>(body: WithoutId<Req>, options: StreamingOptions<Req, Res, T>): Promise<T>;
   /** Terminate the worker; every pending request hears `error`; the next call starts a new worker. */
   drop(error: AnalysisError): void;
   /** Remember the open model's files (after a successful open). */
@@ -40,6 +40,20 @@ export interface WorkerChannel<Req extends Message, Res extends Message> {
    */
   reopenIfNeeded(open: (files: readonly FileEntry[]) => Promise<unknown>): Promise<void> | null;
   dispose(): void;
+}
+
+export interface StreamingOptions<Req, Res, T> {
+  readonly signal?: AbortSignal;
+  /** One response: the result to finish with, or undefined to keep listening (progress, partial results). */
+  readonly onMessage: (message: Res) => { readonly value: T } | undefined;
+  /** The cancel request naming request `target`. */
+  readonly cancel: (target: number) => WithoutId<Req>;
+  /** Also on abort, before the cancel message (e.g. raise a shared cancel flag). */
+  readonly onAbort?: () => void;
+  readonly graceMs: number;
+  /** How the request ends when the worker is still busy after `graceMs`. */
+  readonly afterGrace: { readonly value: T } | { readonly error: AnalysisError };
+  readonly dropError: AnalysisError;
 }
 
 export interface WorkerChannelOptions<Res> {
@@ -89,8 +103,47 @@ export function createWorkerChannel<Req extends Message, Res extends Message>(op
     return id;
   };
 
+  const streaming = <T>(body: WithoutId<Req>, o: StreamingOptions<Req, Res, T>) =>
+    new Promise<T>((resolve, reject) => {
+      let graceTimer: ReturnType<typeof setTimeout> | undefined;
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (graceTimer !== undefined) clearTimeout(graceTimer);
+        o.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const id = send(body, {
+        onCrash: (error) => finish(() => reject(error)),
+        onMessage: (m, settle) => {
+          if (m.kind === 'error') {
+            settle();
+            finish(() => reject(new AnalysisError((m as unknown as { error: SerializedError }).error)));
+            return;
+          }
+          const done = o.onMessage(m);
+          if (!done) return;
+          settle();
+          finish(() => resolve(done.value));
+        },
+      });
+      function onAbort() {
+        o.onAbort?.();
+        worker?.postMessage({ ...o.cancel(id), id: nextId++ });
+        // Last resort: a worker stuck in a long computation is terminated; the next call starts a new one.
+        graceTimer = setTimeout(() => {
+          pending.delete(id);
+          const end = o.afterGrace;
+          finish(() => ('value' in end ? resolve(end.value) : reject(end.error)));
+          drop(o.dropError);
+        }, o.graceMs);
+      }
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
   return {
-    send,
+    streaming,
     request<K extends Res['kind']>(body: WithoutId<Req>, kind: K) {
       return new Promise<Extract<Res, { kind: K }>>((resolve, reject) => {
         send(body, {
@@ -106,12 +159,6 @@ export function createWorkerChannel<Req extends Message, Res extends Message>(op
           },
         });
       });
-    },
-    post(body) {
-      worker?.postMessage({ ...body, id: nextId++ });
-    },
-    forget(id) {
-      pending.delete(id);
     },
     drop,
     opened(files) {
