@@ -31,6 +31,16 @@ test('the sample: built-in inputs through its TF.js form, class profiles of conv
   await expect(page).toHaveURL(new RegExp(`view=probe.*inputs=builtin.*dir=${k}`));
   await page.screenshot({ path: join(SHOTS, 'probe-conv2.png'), fullPage: true });
 
+  // Class overlap by layer: one dot per probed layer; the profiles export as CSV.
+  const overlap = page.getByTestId('overlap-by-depth');
+  await expect(overlap.locator('.view-overlap')).toHaveAttribute('data-ready', 'true');
+  expect(Number(await overlap.getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('probe-export-csv').click()]);
+  const text = await (await csv.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  expect(text.split('\n')[0]).toBe('layer,definition,direction_k,sigma,class,inputs,weight,mean_weight');
+  expect(text).toContain('conv2.weight,conv unfold,');
+  expect(text).toContain('fc1.weight,dense,');
+
   // The dual, and the link reopens the same view (inputs, layer, direction) in a new tab.
   await page.getByTestId('hypergraph-dual').check();
   await expect(page.getByTestId('profile-hypergraph')).toHaveAttribute('data-mode', 'dual');
@@ -51,6 +61,13 @@ test('an embed of the hypergraph runs the built-in inputs by itself', async ({ p
   await expect(page.getByTestId('profile-heatmap')).toHaveCount(0);
   await expect(page.locator('.app-header')).toHaveCount(0);
   await page.screenshot({ path: join(SHOTS, 'embed-hypergraph.png') });
+  // The class overlap by layer embeds too; a click on a dot selects that layer.
+  await page.goto('/?v=1&sample=stroke-cnn&layer=fc1.weight&view=probe&inputs=builtin&embed=1&panel=overlap');
+  const dots = page.locator('.view-overlap circle[data-layer]');
+  await expect(dots).not.toHaveCount(0, { timeout: 60_000 });
+  await page.locator('.view-overlap circle[data-layer="conv2.weight"]').click();
+  await expect(page.locator('.embed-title')).toContainText('conv2.weight');
+  await page.screenshot({ path: join(SHOTS, 'embed-overlap.png') });
 });
 
 test('a weights-only file says probes need a runnable model; the rest keeps working', async ({ page }) => {

@@ -51,15 +51,15 @@ test('a real model: PP-OCRv4 recognition on generated text lines of three classe
   await page.getByTestId('probe-width').press('Enter');
   await page.locator('.probe-field', { hasText: 'Normalisation' }).locator('select').selectOption('symmetric');
   const classes: Record<string, string[]> = {
-    digits: ['2024 0611', '31415 926', '8 675 309', '1000 200', '47 11 90', '555 0199'],
-    upper: ['HELLO WORLD', 'OPEN MODEL', 'SPECTRUM', 'RANK AND SIGMA', 'MRI SCAN', 'DEEP NET'],
-    lower: ['hello world', 'open model', 'spectrum', 'rank and sigma', 'mri scan', 'deep net'],
+    digits: ['2024 0611', '31415 926', '8 675 309', '1000 200', '47 11 90', '555 0199', '123 456', '9081 72', '64 128 256', '77 3019', '20 18 5', '4096 12'],
+    upper: ['HELLO WORLD', 'OPEN MODEL', 'SPECTRUM', 'RANK AND SIGMA', 'MRI SCAN', 'DEEP NET', 'LAYER NORM', 'TRAIN LOSS', 'GRADIENT', 'KERNEL', 'MATRIX', 'VECTOR FIELD'],
+    lower: ['hello world', 'open model', 'spectrum', 'rank and sigma', 'mri scan', 'deep net', 'layer norm', 'train loss', 'gradient', 'kernel', 'matrix', 'vector field'],
   };
   for (const [name, strings] of Object.entries(classes)) {
     await page.getByTestId('probe-class-name').fill(name);
     await page.getByTestId('probe-files-input').setInputFiles(await textLines(page, strings));
   }
-  await expect(page.getByTestId('probe-run')).toHaveText(/18 inputs/, { timeout: 30_000 });
+  await expect(page.getByTestId('probe-run')).toHaveText(/36 inputs/, { timeout: 30_000 });
   await page.getByTestId('probe-run').click();
   const view = page.getByTestId('profiles-view');
   await expect(view).toHaveAttribute('data-ready', 'true', { timeout: 120_000 });
@@ -69,4 +69,22 @@ test('a real model: PP-OCRv4 recognition on generated text lines of three classe
   await page.screenshot({ path: join(SHOTS, 'probe-ocr-first-conv.png') });
   await page.getByTestId('profile-hypergraph').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'probe-ocr-hypergraph.png') });
+
+  // Where the classes part ways: every probed layer has a class overlap; the first conv is generic (all three
+  // classes lean on the same directions), the second transformer block's attention output projection
+  // (linear_82, 120 × 120) is where digits, capitals and lower case rely on different directions.
+  const overlap = page.getByTestId('overlap-by-depth');
+  await expect(overlap.locator('.view-overlap')).toHaveAttribute('data-ready', 'true');
+  expect(Number(await overlap.getAttribute('data-points'))).toBeGreaterThan(40);
+  const overlapOf = async (name: string) => Number(await overlap.locator(`circle[data-layer="${name}"]`).getAttribute('data-value'));
+  expect(await overlapOf(layer as string)).toBe(1);
+  expect(await overlapOf('linear_82.w_0')).toBeLessThan(0.5);
+  await overlap.locator('circle[data-layer="linear_82.w_0"]').click();
+  await expect(view).toHaveAttribute('data-layer', 'linear_82.w_0');
+  await page.locator('.probe-page').evaluate((el) => el.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, 'probe-ocr-overlap.png') });
+  await page.getByTestId('profile-hypergraph').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'probe-ocr-linear82-hypergraph.png') });
+  await page.getByTestId('profile-jaccard').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'probe-ocr-linear82-jaccard.png') });
 });

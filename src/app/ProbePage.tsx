@@ -2,11 +2,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InputPreprocessing } from '../analysis/probeInputs/inputSpec';
 import { defaultPreprocessing, samplePreprocessing } from '../analysis/probeInputs/inputSpec';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { selectSelectedTensorName } from '../state/selectors';
+import { selectModelInfo, selectSelectedTensorName } from '../state/selectors';
 import type { AppState } from '../state/appState';
 import { LayerList } from '../views/layers/LayerList';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
 import { ProfilesView } from '../views/profiles/ProfilesView';
+import { OverlapByDepth } from '../views/profiles/OverlapByDepth';
+import type { ProbeExportInput } from './probe/probeExport';
+import { probeCsv, probeJson } from './probe/probeExport';
+import { download, stem } from './download';
 import type { ProfilesChart } from '../views/profiles/ProfilesView';
 import { InputPanel } from './probe/InputPanel';
 import type { ProbeInputSet as PanelInputSet } from './probe/InputPanel';
@@ -27,6 +31,7 @@ export function ProbePage() {
   const probe = useAppStore(selectProbe);
   const layer = useAppStore(selectSelectedTensorName);
   const source = useAppStore(selectSourceKind);
+  const info = useAppStore(selectModelInfo);
   const builtinRequested = useAppStore(selectBuiltinRequested);
   const sampleAvailable = source?.kind === 'sample' && Object.keys(probe.names).length > 0;
   const [preprocessing, setPreprocessing] = useState<InputPreprocessing>(() => (sampleAvailable ? samplePreprocessing : defaultPreprocessing(undefined)));
@@ -67,6 +72,30 @@ export function ProbePage() {
     const name = byScanName[layer] ?? layer;
     return probe.model.layers.find((l) => l.tensor === name) ?? null;
   }, [layer, probe.model, probe.names]);
+  // The probed layers in the scan's (depth) order.
+  const probedLayers = useMemo(() => (info ? info.tensors.map((t) => t.name).filter((name) => probe.results[name] !== undefined) : []), [info, probe.results]);
+  const selectLayer = useCallback((name: string) => store.getState().selectTensor(name), [store]);
+  const hoverLayer = useCallback((name: string | null) => store.getState().setHover(name), [store]);
+  const exportInput = (): ProbeExportInput | null =>
+    inputs && probe.model
+      ? {
+          model: info?.name ?? 'model',
+          runtime: probe.model.runtime ?? '',
+          aggregate: probe.options.aggregate,
+          threshold: probe.options.threshold,
+          layers: probedLayers.map((name) => probe.results[name]!),
+          classes: inputs.classes,
+          labels: inputs.labels,
+          names: inputs.names,
+        }
+      : null;
+  const exportAs = (kind: 'csv' | 'json') => {
+    const e = exportInput();
+    if (!e) return;
+    const name = `${stem(info?.name ?? 'model')}-directions.${kind}`;
+    if (kind === 'csv') download(name, probeCsv(e), 'text/csv');
+    else download(name, probeJson(e), 'application/json');
+  };
   const thumbnail = useCallback((i: number) => inputs?.thumbnails[i] ?? '', [inputs]);
   const running = probe.status === 'running';
   const n = inputs?.labels.length ?? 0;
@@ -113,9 +142,26 @@ export function ProbePage() {
               />
             </details>
             <div className="probe-run" role="group" aria-label="Run the probe">
-              <button type="button" className="button primary" disabled={!inputs || running} onClick={() => void store.getState().runProbe()} data-testid="probe-run">
+              <button
+                type="button"
+                className="button primary"
+                disabled={!inputs || running || (probe.options.scope === 'layer' && !probeLayer)}
+                onClick={() => void store.getState().runProbe()}
+                data-testid="probe-run"
+              >
                 Run {n > 0 ? `${n} inputs` : 'the inputs'} through the model
               </button>
+              <label title="Big models: probing one layer at a time keeps only that layer's activations in memory">
+                layers{' '}
+                <select
+                  value={probe.options.scope}
+                  onChange={(e) => store.getState().setProbeOptions({ scope: e.target.value === 'layer' ? 'layer' : 'all' })}
+                  data-testid="probe-scope"
+                >
+                  <option value="all">all {probe.model.layers.length} probe-able</option>
+                  <option value="layer">only the selected one</option>
+                </select>
+              </label>
               <label>
                 aggregate over positions{' '}
                 <select value={probe.options.aggregate} onChange={(e) => store.getState().setProbeOptions({ aggregate: e.target.value === 'max' ? 'max' : 'mean' })} data-testid="probe-aggregate">
@@ -143,11 +189,41 @@ export function ProbePage() {
               ) : probe.status === 'cancelled' ? (
                 <span className="hint">Cancelled.</span>
               ) : null}
+              {probedLayers.length > 0 && !running ? (
+                <span className="chart-export" role="group" aria-label="Export the profiles">
+                  <span className="label">profiles</span>
+                  <button type="button" className="button small" onClick={() => exportAs('csv')} data-testid="probe-export-csv" title="Class profiles of every probed layer, one row per layer × direction × class">
+                    CSV
+                  </button>
+                  <button type="button" className="button small" onClick={() => exportAs('json')} data-testid="probe-export-json" title="Everything the probe computed: σ, every input's projections, class profiles, Jaccard matrices">
+                    JSON
+                  </button>
+                </span>
+              ) : null}
             </div>
           </>
         ) : null}
         {layer && probe.model?.runnable && !probeLayer ? (
           <p className="hint">This layer is not probed: only dense and conv weights whose op the runtime exposes are (choose one on the left).</p>
+        ) : null}
+        {layer && probeLayer && !result && probedLayers.length > 0 && !running ? (
+          <p className="hint" data-testid="probe-layer-pending">
+            {layer} has not been probed with these inputs yet: run them to add it.
+          </p>
+        ) : null}
+        {probedLayers.length > 1 && inputs ? (
+          <OverlapByDepth
+            layers={probedLayers}
+            results={probe.results}
+            labels={inputs.labels}
+            classes={inputs.classes}
+            threshold={probe.options.threshold}
+            weighted={probe.options.weighted}
+            selected={layer}
+            onSelect={selectLayer}
+            onHover={hoverLayer}
+            actions={<ChartExport name={`${stem(info?.name ?? 'model')}-class-overlap`} panel="overlap" title="Class overlap by layer" />}
+          />
         ) : null}
         {result && inputs && layer ? (
           <div className="probe-results">

@@ -19,6 +19,7 @@ const states: fc.Arbitrary<PermalinkState> = fc.record({
     threshold: fc.double({ min: 0.001, max: 0.999, noNaN: true }),
     mode: fc.constantFrom('primal' as const, 'dual' as const),
     weighted: fc.boolean(),
+    scope: fc.constantFrom('all' as const, 'layer' as const),
     direction: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null }),
   }),
   metric: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,40}$/),

@@ -28,6 +28,8 @@ export interface PermalinkState {
     readonly threshold: number;
     readonly mode: 'primal' | 'dual';
     readonly weighted: boolean;
+    /** Probe every probe-able layer, or only the selected one. */
+    readonly scope: 'all' | 'layer';
     readonly direction: number | null;
   };
   /** The column colouring the scan. */
@@ -45,7 +47,7 @@ export const DEFAULT_PERMALINK: PermalinkState = {
   source: null,
   layer: null,
   view: 'scan',
-  probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, direction: null },
+  probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all', direction: null },
   metric: 'alpha',
   conv: 'ww-pooled',
   operatorInputSize: 16,
@@ -78,6 +80,7 @@ export function encodePermalink(state: PermalinkState): string {
   if (p.threshold !== dp.threshold) q.set('thr', String(p.threshold));
   if (p.mode !== dp.mode) q.set('hg', p.mode);
   if (p.weighted !== dp.weighted) q.set('jw', p.weighted ? '1' : '0');
+  if (p.scope !== dp.scope) q.set('probe', p.scope);
   if (p.direction !== dp.direction) q.set('dir', String(p.direction));
   if (state.conv !== DEFAULT_PERMALINK.conv) q.set('conv', state.conv);
   if (state.operatorInputSize !== DEFAULT_PERMALINK.operatorInputSize) q.set('n', String(state.operatorInputSize));
@@ -148,6 +151,7 @@ function decodeProbe(q: URLSearchParams): PermalinkState['probe'] {
     threshold: q.has('thr') && Number.isFinite(thr) && thr > 0 && thr < 1 ? thr : d.threshold,
     mode: q.get('hg') === 'dual' ? 'dual' : d.mode,
     weighted: q.has('jw') ? q.get('jw') !== '0' : d.weighted,
+    scope: q.get('probe') === 'layer' ? 'layer' : d.scope,
     direction: q.has('dir') && Number.isInteger(dir) && dir >= 0 && dir < 1e6 ? dir : d.direction,
   };
 }

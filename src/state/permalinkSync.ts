@@ -20,6 +20,7 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
       threshold: state.probe.options.threshold,
       mode: state.probe.options.mode,
       weighted: state.probe.options.weighted,
+      scope: state.probe.options.scope,
       direction: state.probe.direction,
     },
     metric: state.view.scanMetric,
@@ -64,7 +65,7 @@ export function syncPermalink(
     page: link.view === 'scan' ? null : link.view,
     builtinInputs: link.probe.inputs === 'builtin',
   });
-  state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted });
+  state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted, scope: link.probe.scope });
   if (link.source?.kind === 'url') void state.openUrls(link.source.urls);
   else void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
   let last = '';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classProfiles, inputProfiles, jaccard, jaccardMatrix, weightedJaccard } from './classProfiles';
+import { classOverlap, classProfiles, inputProfiles, jaccard, jaccardMatrix, weightedJaccard } from './classProfiles';
 
 /**
  * Three inputs over four directions, threshold 0.5 (all values exact in binary):
@@ -46,6 +46,31 @@ describe('inputProfiles and classProfiles', () => {
     expect(jaccard(bird.weights, bird.weights)).toBe(1); // both empty
     expect(Array.from(jaccardMatrix(profiles, false))).toEqual([1, 1 / 3, 0, 1 / 3, 1, 0, 0, 0, 1]);
     expect(Array.from(jaccardMatrix(profiles, true))).toEqual([1, 0.2, 0, 0.2, 1, 0, 0, 0, 1]);
+    // 'bird' has no inputs, so only the pair (cat, dog) counts.
+    expect(classOverlap(profiles, false)).toBe(1 / 3);
+    expect(classOverlap(profiles, true)).toBe(0.2);
+    expect(classOverlap(profiles.slice(0, 1), false)).toBeNaN();
+  });
+
+  it('class overlap is the mean of the off-diagonal Jaccard entries, in [0, 1]', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.array(fc.integer({ min: -9, max: 9 }), { minLength: 6, maxLength: 6 })), { minLength: 4, maxLength: 16 }),
+        fc.boolean(),
+        (rows, weighted) => {
+          const labels = rows.map(([c], i) => (i < 4 ? i : c)); // every class has an input
+          const profiles = classProfiles(Float64Array.from(rows.flatMap(([, a]) => a)), rows.length, 6, labels, ['a', 'b', 'c', 'd'], 0.2);
+          const m = jaccardMatrix(profiles, weighted);
+          let sum = 0;
+          for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) sum += m[i * 4 + j] as number;
+          const overlap = classOverlap(profiles, weighted);
+          expect(overlap).toBeCloseTo(sum / 6, 12);
+          expect(overlap).toBeGreaterThanOrEqual(0);
+          expect(overlap).toBeLessThanOrEqual(1);
+        },
+      ),
+      { seed: 47, numRuns: 100 },
+    );
   });
 
   it('the default threshold is 0.1', () => {

@@ -139,6 +139,29 @@ export function jaccardMatrix(profiles: readonly ClassProfile[], weighted: boole
   return out;
 }
 
+/**
+ * How much the classes share their directions in one layer: the mean (weighted) Jaccard over the pairs of
+ * classes that have inputs (our summary for comparing layers, not a DeepDataProfiler quantity). 1 when every
+ * class relies on the same directions with the same weights, 0 when no two classes share one. Read along the
+ * depth of a network it shows where the classes part ways.
+ *
+ * @param weighted `weightedJaccard` when true, `jaccard` on supports when false.
+ * @returns The mean over the c·(c − 1)/2 pairs of the c classes with count > 0; NaN when c < 2.
+ */
+export function classOverlap(profiles: readonly ClassProfile[], weighted: boolean): number {
+  const present = profiles.filter((p) => p.count > 0);
+  const similarity = weighted ? weightedJaccard : jaccard;
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < present.length; i++) {
+    for (let j = i + 1; j < present.length; j++) {
+      sum += similarity((present[i] as ClassProfile).weights, (present[j] as ClassProfile).weights);
+      pairs++;
+    }
+  }
+  return pairs === 0 ? NaN : sum / pairs;
+}
+
 function checkAggregates(name: string, aggregates: Float64Array, n: number, rank: number): void {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(rank) || rank < 0) throw new RangeError(`${name}: bad shape ${n}×${rank}`);
   if (aggregates.length !== n * rank) throw new RangeError(`${name}: ${aggregates.length} aggregates, ${n} inputs × ${rank} directions needs ${n * rank}`);

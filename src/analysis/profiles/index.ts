@@ -11,6 +11,6 @@ export { projectAggregate, projectAggregateBatch } from './projection';
 export type { Influence } from './influence';
 export { influentialDirections } from './influence';
 export type { ClassProfile } from './classProfiles';
-export { classProfiles, inputProfiles, jaccard, jaccardMatrix, weightedJaccard } from './classProfiles';
+export { classOverlap, classProfiles, inputProfiles, jaccard, jaccardMatrix, weightedJaccard } from './classProfiles';
 export type { ClassHyperedge, DirectionHypergraph, DualHypergraph } from './hypergraph';
 export { directionHypergraph, dualHypergraph, topInputs } from './hypergraph';

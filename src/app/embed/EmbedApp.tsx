@@ -41,7 +41,7 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
   const analysis = useAppStore(selectAnalysis);
   const reference = useAppStore(selectReferenceStatus);
   const scan = panel === 'strip' || panel === 'depth' || panel === 'table';
-  const probe = panel === 'heatmap' || panel === 'hypergraph' || panel === 'jaccard';
+  const probe = panel === 'heatmap' || panel === 'hypergraph' || panel === 'jaccard' || panel === 'overlap';
   const progress = analysis.progress && analysis.status === 'running' ? ` · scanning ${analysis.progress.done}/${analysis.progress.total}` : '';
   return (
     <div className={`embed embed-${panel}`} data-panel={panel} data-scan={analysis.status} data-reference={reference}>

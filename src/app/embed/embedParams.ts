@@ -3,8 +3,8 @@
  * (`theme=`) sit beside the permalink's parameters; these helpers read them and write the iframe snippet.
  */
 
-/** The views an embed can show: the scan's three, the layer view's five, and the probe page's three. */
-export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard'] as const;
+/** The views an embed can show: the scan's three, the layer view's five, and the probe page's four. */
+export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap'] as const;
 export type EmbedPanel = (typeof EMBED_PANELS)[number];
 
 /** Query parameters that belong to embeds, not to the permalink. */
@@ -22,6 +22,7 @@ export const PANEL_TITLES: Record<EmbedPanel, string> = {
   heatmap: 'class × direction influence',
   hypergraph: 'the singular-direction hypergraph',
   jaccard: 'class similarity of the direction profiles',
+  overlap: 'class overlap by layer',
 };
 
 export interface EmbedOptions {

@@ -107,6 +107,32 @@ describe('probe slice', () => {
     expect(store.getState().probe.direction).toBeNull();
   });
 
+  it("scope 'layer' probes only the selected layer and adds it to the results of the same inputs and aggregate", async () => {
+    const fake = fakeProbe();
+    const store = storeWith(fake.client);
+    await store.getState().openFiles([file('m.safetensors')]);
+    store.getState().resetProbe([file('model.json')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
+    store.getState().setProbeInputs(inputs);
+    store.getState().setProbeOptions({ scope: 'layer' });
+    store.getState().selectTensor('fc.weight');
+    await store.getState().runProbe();
+    expect(fake.runs[0]?.layers).toEqual(['fc/kernel']);
+    expect(Object.keys(store.getState().probe.results)).toEqual(['fc.weight']);
+    store.getState().selectTensor('conv1.weight');
+    await store.getState().runProbe();
+    expect(fake.runs[1]?.layers).toEqual(['conv1/kernel']);
+    expect(Object.keys(store.getState().probe.results).sort()).toEqual(['conv1.weight', 'fc.weight']);
+    // Another aggregate reruns the selected layer and drops the results of the old one.
+    store.getState().setProbeOptions({ aggregate: 'max' });
+    await settle();
+    expect(fake.runs[2]).toMatchObject({ layers: ['conv1/kernel'], aggregate: 'max' });
+    expect(Object.keys(store.getState().probe.results)).toEqual(['conv1.weight']);
+    // A layer the model cannot probe is not run.
+    store.getState().selectTensor('no-such.weight');
+    await store.getState().runProbe();
+    expect(fake.runs).toHaveLength(3);
+  });
+
   it('a weights-only model is reported and never run; a failed run keeps its error; cancel is not an error', async () => {
     const weights = fakeProbe({ runnable: false });
     const a = storeWith(weights.client);

@@ -30,9 +30,11 @@ export interface ProbeOptions {
   readonly threshold: number;
   readonly mode: 'primal' | 'dual';
   readonly weighted: boolean;
+  /** Run every probe-able layer ('all'), or only the selected one ('layer': for big models, one layer's activations at a time). */
+  readonly scope: 'all' | 'layer';
 }
 
-export const DEFAULT_PROBE_OPTIONS: ProbeOptions = { aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true };
+export const DEFAULT_PROBE_OPTIONS: ProbeOptions = { aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all' };
 
 export interface ProbeSlice {
   probe: {
@@ -42,8 +44,10 @@ export interface ProbeSlice {
     names: Readonly<Record<string, string>>;
     model: ProbeModelInfo | null;
     inputs: ProbeInputSet | null;
-    /** By tensor name, for the last run's inputs and aggregate. */
+    /** By tensor name, for the current inputs and `resultsAggregate`. */
     results: Readonly<Record<string, ProbeLayerResult>>;
+    /** The aggregate the results were computed with (null before a run). */
+    resultsAggregate: ProbeAggregate | null;
     progress: { done: number; total: number; stage: string } | null;
     error: SerializedError | null;
     options: ProbeOptions;
@@ -59,11 +63,23 @@ export interface ProbeSlice {
   /** Open the current model in the probe worker (once per model). */
   openProbeModel(): Promise<void>;
   setProbeInputs(inputs: ProbeInputSet | null): void;
-  /** Run the inputs through the model and project every probe-able layer. */
+  /**
+   * Run the inputs through the model and project every probe-able layer (scope 'all'), or only the selected one
+   * (scope 'layer'; its result joins the others of the same inputs and aggregate).
+   */
   runProbe(): Promise<void>;
   cancelProbe(): void;
   setProbeOptions(change: Partial<ProbeOptions>): void;
   selectDirection(direction: number | null): void;
+}
+
+/** The probe model's name of the selected layer, as a one-element list (none when it is not probe-able). */
+function selectedProbeLayer(state: AppState): string[] {
+  const { model, names } = state.probe;
+  const scanName = state.selection.tensor;
+  if (!model || scanName === null) return [];
+  const probeName = Object.entries(names).find(([, to]) => to === scanName)?.[0] ?? scanName;
+  return model.layers.some((l) => l.tensor === probeName) ? [probeName] : [];
 }
 
 export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], [], ProbeSlice> => {
@@ -76,6 +92,7 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
     model: null,
     inputs: null,
     results: {},
+    resultsAggregate: null,
     progress: null,
     error: null,
     options,
@@ -112,22 +129,24 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
 
     setProbeInputs(inputs) {
       controller?.abort();
-      set((s) => ({ probe: { ...s.probe, inputs, results: {}, direction: null, status: s.probe.model ? 'ready' : s.probe.status, error: null } }));
+      set((s) => ({ probe: { ...s.probe, inputs, results: {}, resultsAggregate: null, direction: null, status: s.probe.model ? 'ready' : s.probe.status, error: null } }));
     },
 
     async runProbe() {
       await get().openProbeModel();
       const { model, inputs, options, files } = get().probe;
       if (!model?.runnable || !inputs) return;
+      const layers = options.scope === 'all' ? model.layers.map((l) => l.tensor) : selectedProbeLayer(get());
+      if (layers.length === 0) return;
       controller?.abort();
       const mine = new AbortController();
       controller = mine;
-      set((s) => ({ probe: { ...s.probe, status: 'running', error: null, progress: { done: 0, total: model.layers.length, stage: 'starting' } } }));
+      set((s) => ({ probe: { ...s.probe, status: 'running', error: null, progress: { done: 0, total: layers.length, stage: 'starting' } } }));
       try {
-        const layers = await deps.probeClient.run(
+        const probed = await deps.probeClient.run(
           { data: inputs.data, shape: inputs.shape },
           {
-            layers: model.layers.map((l) => l.tensor),
+            layers,
             aggregate: options.aggregate,
             signal: mine.signal,
             onProgress: (progress) => {
@@ -137,8 +156,9 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
         );
         if (controller !== mine || get().probe.files !== files) return;
         const names = get().probe.names;
-        const results = Object.fromEntries(layers.map((l) => [names[l.tensor] ?? l.tensor, { ...l, tensor: names[l.tensor] ?? l.tensor }]));
-        set((s) => ({ probe: { ...s.probe, status: 'done', progress: null, results } }));
+        const fresh = Object.fromEntries(probed.map((l) => [names[l.tensor] ?? l.tensor, { ...l, tensor: names[l.tensor] ?? l.tensor }]));
+        const keep = options.scope === 'layer' && get().probe.resultsAggregate === options.aggregate;
+        set((s) => ({ probe: { ...s.probe, status: 'done', progress: null, results: keep ? { ...s.probe.results, ...fresh } : fresh, resultsAggregate: options.aggregate } }));
       } catch (error) {
         if (controller !== mine) return;
         const e = toSerializedError(error);

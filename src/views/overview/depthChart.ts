@@ -17,6 +17,8 @@ export interface DepthChartData {
   readonly metric: string;
   /** A band to shade (e.g. α in [2, 6], WeightWatcher's well-trained range), with its label. */
   readonly band: { readonly lo: number; readonly hi: number; readonly label: string } | null;
+  /** A fixed y range (e.g. [0, 1] for a similarity); by default the values' (and band's) range, made nice. */
+  readonly domain?: readonly [number, number];
   readonly selected: string | null;
   readonly onSelect: (name: string) => void;
   readonly onHover: (name: string | null) => void;
@@ -32,8 +34,8 @@ const RADIUS = 4;
 const RADIUS_MARKED = 6;
 
 /** A metric against depth for every analysed layer: the whole network's health at a glance. */
-export function depthChart(root: HTMLElement): DepthChart {
-  const m = { ...DEFAULT_MARGINS, bottom: 34 };
+export function depthChart(root: HTMLElement, { top = DEFAULT_MARGINS.top }: { top?: number } = {}): DepthChart {
+  const m = { ...DEFAULT_MARGINS, top, bottom: 34 };
   const state: ChartState<DepthChartData> = { data: null, width: 600, height: 220 };
   const frame = chartFrame(root, 'chart-depth', { x: 'layer (depth order)', y: '' }, m);
   const { svg, plot, gridY, xAxis, yAxis } = frame;
@@ -76,7 +78,7 @@ export function depthChart(root: HTMLElement): DepthChart {
     const values = points.map((p) => p.value);
     const lo = Math.min(...values, d.band ? d.band.lo : Infinity);
     const hi = Math.max(...values, d.band ? d.band.hi : -Infinity);
-    const y = d3.scaleLinear().domain([lo, hi]).nice().range([h, 0]);
+    const y = d.domain ? d3.scaleLinear().domain(d.domain).range([h, 0]) : d3.scaleLinear().domain([lo, hi]).nice().range([h, 0]);
     xAxis.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).tickFormat((_n, i) => (points.length <= 24 || i % Math.ceil(points.length / 24) === 0 ? String(i + 1) : '')));
     yAxis.call(d3.axisLeft(y).ticks(Math.max(2, Math.round(h / 40))));
     gridY.call(d3.axisLeft(y).ticks(Math.max(2, Math.round(h / 40))).tickSize(-w).tickFormat(() => '')).call((g) => g.select('.domain').remove());
@@ -94,6 +96,7 @@ export function depthChart(root: HTMLElement): DepthChart {
       .join('circle')
       .attr('class', (p) => `depth-dot${p.warning ? ` warn-${p.warning}` : ''}${p.name === d.selected ? ' selected' : ''}`)
       .attr('data-layer', (p) => p.name)
+      .attr('data-value', (p) => p.value)
       .attr('cx', (p) => x(p.name) ?? 0)
       .attr('cy', (p) => y(p.value))
       .on('click', (_e, p) => d.onSelect(p.name))
