@@ -87,4 +87,12 @@ test('a real model: PP-OCRv4 recognition on generated text lines of three classe
   await page.screenshot({ path: join(SHOTS, 'probe-ocr-linear82-hypergraph.png') });
   await page.getByTestId('profile-jaccard').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'probe-ocr-linear82-jaccard.png') });
+  await page.getByTestId('direction-select').selectOption('18');
+  await expect(page.getByTestId('top-inputs')).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('top-inputs').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'probe-ocr-linear82-direction19.png') });
+  // Direction 19 is the digits' own: every one of the inputs that drive it hardest is a digit string.
+  const topClasses = await page.getByTestId('top-inputs').locator('.class-chip').allTextContents();
+  expect(topClasses).toHaveLength(8);
+  expect(topClasses.every((c) => c.endsWith('digits'))).toBe(true);
 });

@@ -22,6 +22,12 @@ const selectBuiltinRequested = (s: AppState) => s.restore.builtinInputs;
 
 const PANEL_OF: Record<ProfilesChart, 'heatmap' | 'hypergraph' | 'jaccard'> = { heatmap: 'heatmap', hypergraph: 'hypergraph', jaccard: 'jaccard' };
 
+/** Width / height of a 4-D image batch in `layout`. */
+function aspectOf(shape: readonly number[], layout: 'NCHW' | 'NHWC'): number {
+  const [h, w] = layout === 'NCHW' ? [shape[2], shape[3]] : [shape[1], shape[2]];
+  return h && w ? w / h : 1;
+}
+
 /**
  * Singular directions at work (issue 7): the model run on a labelled input set in the probe worker, and for the
  * selected layer which of its singular directions each class relies on (SCIENCE.md §3).
@@ -96,6 +102,7 @@ export function ProbePage() {
     if (kind === 'csv') download(name, probeCsv(e), 'text/csv');
     else download(name, probeJson(e), 'application/json');
   };
+  const thumbnailAspect = inputs ? aspectOf(inputs.shape, probe.model?.input?.layout ?? 'NCHW') : 1;
   const thumbnail = useCallback((i: number) => inputs?.thumbnails[i] ?? '', [inputs]);
   const running = probe.status === 'running';
   const n = inputs?.labels.length ?? 0;
@@ -244,6 +251,7 @@ export function ProbePage() {
               classes={inputs.classes}
               names={inputs.names}
               thumbnails={thumbnail}
+              thumbnailAspect={thumbnailAspect}
               threshold={probe.options.threshold}
               weightedJaccard={probe.options.weighted}
               mode={probe.options.mode}

@@ -50,7 +50,7 @@ export interface DecodedImage {
   readonly className: string;
   /** RGBA, height × width of the {@link DecodeSize} it was decoded at. */
   readonly pixels: Uint8ClampedArray;
-  /** A small data URL (longest side {@link THUMBNAIL_PX} px), or '' where no canvas exists. */
+  /** A small data URL (fitted in {@link THUMBNAIL_BOX}), or '' where no canvas exists. */
   readonly thumbnail: string;
   /** The image's own size, pixels. */
   readonly sourceWidth: number;
@@ -77,8 +77,8 @@ export interface LoadOptions {
   readonly concurrency?: number;
 }
 
-/** Longest side of a thumbnail, pixels. */
-export const THUMBNAIL_PX = 48;
+/** The box a thumbnail fits in (aspect kept), pixels: wide enough for a text line to stay readable. */
+export const THUMBNAIL_BOX = { width: 192, height: 96 } as const;
 
 /** `files` as one class, e.g. picked files with a typed class name. */
 export function labelFiles(files: Iterable<File>, className: string): PathedFile[] {
@@ -193,7 +193,7 @@ export const decodeInBrowser: ImageDecoder = async (file, size) => {
     const { width: sw, height: sh } = bitmap;
     if (sw === 0 || sh === 0) throw new ImageInputError(`has no pixels (${sw}×${sh})`);
     const pixels = drawFitted(bitmap, sourceRect(sw, sh, size), size.width, size.height).getImageData(0, 0, size.width, size.height).data;
-    const k = Math.min(1, THUMBNAIL_PX / Math.max(sw, sh));
+    const k = Math.min(1, THUMBNAIL_BOX.width / sw, THUMBNAIL_BOX.height / sh);
     const thumbnail = dataUrlOf(drawFitted(bitmap, [0, 0, sw, sh], Math.max(1, Math.round(sw * k)), Math.max(1, Math.round(sh * k))));
     return { pixels, thumbnail, sourceWidth: sw, sourceHeight: sh };
   } finally {

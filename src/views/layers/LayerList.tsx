@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { notAnalysedReason } from '../../model/analysable';
 import type { TensorInfo } from '../../model/types';
@@ -42,6 +42,10 @@ export function LayerList() {
   const store = useAppStoreApi();
   const table = useRef<HTMLTableElement>(null);
   useLinkedHover(table);
+  // A layer selected elsewhere (the overlap chart, a permalink, the scan) is scrolled into the list's view.
+  useEffect(() => {
+    if (selected !== null) document.getElementById(rowId(selected))?.scrollIntoView({ block: 'nearest' });
+  }, [selected, info]);
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLTableSectionElement>) => {

@@ -42,6 +42,8 @@ export interface ProfilesViewProps {
   readonly onSelectDirection: (direction: number | null) => void;
   readonly onMode: (mode: 'primal' | 'dual') => void;
   readonly onWeighted: (weighted: boolean) => void;
+  /** Width / height of the inputs' images (wide text lines get wide thumbnails); 1 by default. */
+  readonly thumbnailAspect?: number;
   /** How many top inputs to list (default 8). */
   readonly topCount?: number;
   /** Export/embed buttons for a chart's caption (e.g. the app's `ViewActions`); none by default. */
@@ -215,6 +217,7 @@ export function ProfilesView(props: ProfilesViewProps) {
               names={names}
               thumbnails={thumbnails}
               count={props.topCount ?? 8}
+              aspect={props.thumbnailAspect ?? 1}
             />
           </figure>
         </section>

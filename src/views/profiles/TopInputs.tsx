@@ -23,6 +23,8 @@ export interface TopInputsProps {
   readonly thumbnails: (index: number) => string;
   /** How many inputs to show (default 8). */
   readonly count?: number;
+  /** Width / height of the inputs (wide text lines get wider cards); 1 by default. */
+  readonly aspect?: number;
 }
 
 /** The class chip's colour, for CSS. */
@@ -32,7 +34,7 @@ const chipStyle = (classIndex: number): CSSProperties => ({ '--class-color': cla
  * The inputs that drive the selected direction hardest (largest |aggregate|), as thumbnails with their name, class
  * and aggregate value. `data-testid="top-inputs"` is always present; `data-state` is `empty` without a direction.
  */
-export function TopInputs({ direction, sigma, aggregates, n, rank, labels, classes, names, thumbnails, count = 8 }: TopInputsProps) {
+export function TopInputs({ direction, sigma, aggregates, n, rank, labels, classes, names, thumbnails, count = 8, aspect = 1 }: TopInputsProps) {
   const rows = useMemo(
     () => (direction === null || direction < 0 || direction >= rank ? [] : topInputRows(aggregates, n, rank, direction, count, labels, classes, names)),
     [direction, aggregates, n, rank, count, labels, classes, names],
@@ -47,10 +49,16 @@ export function TopInputs({ direction, sigma, aggregates, n, rank, labels, class
   const k = directionRank(direction);
   const s = direction < sigma.length ? (sigma[direction] as number) : null;
   return (
-    <ol className="top-inputs" data-testid="top-inputs" data-state="ready" data-direction={direction} aria-label={`The ${rows.length} inputs that drive ${directionName(k, s)} most`}>
+    <ol
+      className="top-inputs"
+      style={{ '--thumb-aspect': Math.min(6, Math.max(1, aspect)) } as CSSProperties}
+      data-testid="top-inputs"
+      data-state="ready"
+      data-direction={direction}
+      data-wide={aspect > 1.5 ? '' : undefined} aria-label={`The ${rows.length} inputs that drive ${directionName(k, s)} most`}>
       {rows.map((row, i) => (
         <li key={row.index} className="top-input" data-index={row.index}>
-          <img className="top-input-thumb" src={thumbnails(row.index)} alt={`${row.name} (class ${row.classLabel})`} width={64} height={64} loading="lazy" decoding="async" />
+          <img className="top-input-thumb" src={thumbnails(row.index)} alt={`${row.name} (class ${row.classLabel})`} loading="lazy" decoding="async" />
           <span className="top-input-name" title={row.name}>
             <span className="top-input-rank">{i + 1}.</span> {row.name}
           </span>
