@@ -126,6 +126,21 @@ describe('renderStrokes', () => {
     }
   });
 
+  it('renders non-square images as the matching crop of a square one (height option)', () => {
+    const strokes: Stroke[] = [arcThroughPoint(20, 12, 6, 0.9, 18), { kind: 'line', x0: 2, y0: 30, x1: 37, y1: 3 }];
+    const square = renderStrokes(strokes, { size: 40, widthPx: 2, supersample: 2 });
+    const wide = renderStrokes(strokes, { size: 40, height: 24, widthPx: 2, supersample: 2 });
+    expect(wide.length).toBe(40 * 24);
+    expect(Array.from(wide)).toEqual(Array.from(square.subarray(0, 40 * 24)));
+    const tall = renderStrokes(strokes, { size: 16, height: 40, widthPx: 2 });
+    const big = renderStrokes(strokes, { size: 40, widthPx: 2 });
+    expect(tall.length).toBe(16 * 40);
+    for (let row = 0; row < 40; row++) {
+      expect(Array.from(tall.subarray(row * 16, row * 16 + 16))).toEqual(Array.from(big.subarray(row * 40, row * 40 + 16)));
+    }
+    expect(Array.from(renderStrokes(strokes, { size: 40, height: 40, widthPx: 2 }))).toEqual(Array.from(big));
+  });
+
   it('is deterministic', () => {
     const strokes: Stroke[] = [arcThroughPoint(16, 16, 5, 2, 20), ...angleAtPoint(16, 16, 1, 1, 9)];
     const a = renderStrokes(strokes, { size: 32, widthPx: 2 });
@@ -139,6 +154,8 @@ describe('renderStrokes', () => {
     expect(() => renderStroke(line, { size: 8.5, widthPx: 1 })).toThrow(RangeError);
     expect(() => renderStroke(line, { size: 8, widthPx: 0 })).toThrow(RangeError);
     expect(() => renderStroke(line, { size: 8, widthPx: 1, supersample: 0 })).toThrow(RangeError);
+    expect(() => renderStroke(line, { size: 8, height: 0, widthPx: 1 })).toThrow(RangeError);
+    expect(() => renderStroke(line, { size: 8, height: 4.5, widthPx: 1 })).toThrow(RangeError);
   });
 });
 

@@ -6,10 +6,12 @@
  *
  * Conventions, shared by every function in this file:
  * - Coordinates are in pixels, x to the right, y DOWN (image rows). Pixel (col, row) covers
- *   [col, col+1) × [row, row+1); its centre is (col + 0.5, row + 0.5). The image centre is (size/2, size/2).
+ *   [col, col+1) × [row, row+1); its centre is (col + 0.5, row + 0.5). The image centre is (size/2, size/2)
+ *   (width/2, height/2 for a non-square image, see `RenderOptions.height`).
  * - Angles are in radians, measured COUNTER-CLOCKWISE as seen on screen, from the +x axis: the unit direction of
  *   angle θ is (cos θ, −sin θ) in pixel coordinates, so θ = π/2 points up.
- * - Output is a row-major Float32Array of size × size values in [0, 1]: ink 1 on background 0 (or inverted).
+ * - Output is a row-major Float32Array of size × size values (height rows × size columns when `height` is given)
+ *   in [0, 1]: ink 1 on background 0 (or inverted).
  * - Coverage comes from the exact Euclidean distance d from a pixel centre to the stroke's centre line, with a
  *   1-px linear ramp: c = clamp(w/2 + 1/2 − d, 0, 1) for widths w ≥ 1 px (for thinner strokes c = w·max(0, 1 − d),
  *   which keeps the ink per unit length equal to w). A straight stroke of length L therefore holds ink ≈ L·w plus
@@ -53,8 +55,10 @@ export type Stroke = LineStroke | ArcStroke | CircleStroke;
 
 /** Options of {@link renderStrokes}. */
 export interface RenderOptions {
-  /** Image side in pixels (the image is size × size). */
+  /** Image side in pixels (the image is size × size), or its width when `height` is given. */
   readonly size: number;
+  /** Image height in pixels (rows) for a non-square image `size` wide; default `size` (square). */
+  readonly height?: number;
   /** Stroke width in pixels (> 0). */
   readonly widthPx: number;
   /** If true, return 1 − coverage (dark ink on a light background). Default false: ink 1 on 0. */
@@ -138,29 +142,33 @@ function coverage(d: number, w: number, ramp: number): number {
 }
 
 /**
- * Rasterise strokes into a size × size grey image (row-major Float32Array, values in [0, 1]).
+ * Rasterise strokes into a size × size grey image (row-major Float32Array, values in [0, 1]); with `height`, an
+ * image of `height` rows × `size` columns.
  * Strokes are unioned: each sample point takes its distance to the nearest stroke. Parts outside the image are
  * clipped. With `supersample` n > 1, each pixel averages n × n sample points whose ramps are 1/n px wide, which
  * approaches the exact area coverage (box filter): a 1-px-wide stroke along a pixel diagonal holds ~12 % too much
  * ink with the plain 1-px ramp and < 2 % with n = 4; widths ≥ 1.5 px are within ~2.5 % of L·w without it.
- * Throws RangeError for a non-positive or non-integer size or supersampling factor, or a non-positive width.
+ * Throws RangeError for a non-positive or non-integer size, height or supersampling factor, or a non-positive width.
  */
 export function renderStrokes(strokes: readonly Stroke[], options: RenderOptions): Float32Array {
   const { size, widthPx } = options;
   const n = options.supersample ?? 1;
+  const height = options.height ?? size;
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`renderStrokes: size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(height) || height <= 0) throw new RangeError(`renderStrokes: height must be a positive integer, got ${height}`);
   if (!(widthPx > 0)) throw new RangeError(`renderStrokes: widthPx must be > 0, got ${widthPx}`);
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`renderStrokes: supersample must be a positive integer, got ${n}`);
   const ramp = 1 / n;
-  const fine = size * n; // sample points per side
-  const distance = new Float64Array(fine * fine).fill(Infinity);
+  const fine = size * n; // sample points per row
+  const fineRows = height * n;
+  const distance = new Float64Array(fine * fineRows).fill(Infinity);
   const reach = widthPx / 2 + 1; // beyond this distance (px) coverage is 0
   for (const s of strokes) {
     const [xMin, yMin, xMax, yMax] = boundingBox(s);
     const c0 = Math.max(0, Math.floor((xMin - reach) * n));
     const c1 = Math.min(fine - 1, Math.ceil((xMax + reach) * n));
     const r0 = Math.max(0, Math.floor((yMin - reach) * n));
-    const r1 = Math.min(fine - 1, Math.ceil((yMax + reach) * n));
+    const r1 = Math.min(fineRows - 1, Math.ceil((yMax + reach) * n));
     for (let row = r0; row <= r1; row++) {
       const py = (row + 0.5) * ramp;
       for (let col = c0; col <= c1; col++) {
@@ -170,10 +178,10 @@ export function renderStrokes(strokes: readonly Stroke[], options: RenderOptions
       }
     }
   }
-  const image = new Float32Array(size * size);
+  const image = new Float32Array(size * height);
   const invert = options.invert === true;
   const weight = 1 / (n * n);
-  for (let row = 0; row < size; row++) {
+  for (let row = 0; row < height; row++) {
     for (let col = 0; col < size; col++) {
       let c = 0;
       for (let i = 0; i < n; i++) {
