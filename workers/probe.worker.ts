@@ -21,6 +21,12 @@ function post(message: ProbeResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
 }
 
+/** The open session, or PROBE_NOT_RUNNABLE. */
+function openSession(): ProbeSession {
+  if (!session) throw new ProbeError('PROBE_NOT_RUNNABLE', 'No model is open in the probe worker.', { remedy: 'Open a model before running probes.' });
+  return session;
+}
+
 async function handleOpen(request: Extract<ProbeRequest, { kind: 'open' }>): Promise<void> {
   // The previous session stays until the new model has opened: a bad file leaves the worker as it was.
   const opened = await openProbeModel(request.files, WORKER_RUNTIMES);
@@ -31,15 +37,63 @@ async function handleOpen(request: Extract<ProbeRequest, { kind: 'open' }>): Pro
 
 async function handleRun(request: Extract<ProbeRequest, { kind: 'run' }>): Promise<void> {
   const { id } = request;
-  if (!session) throw new ProbeError('PROBE_NOT_RUNNABLE', 'No model is open in the probe worker.', { remedy: 'Open a model before running probes.' });
+  const current = openSession();
   try {
-    const layers = await session.run(request.batch, request.layers, request.aggregate, {
+    const layers = await current.run(request.batch, request.layers, request.aggregate, {
       shouldCancel: () => cancelled.has(id),
       onProgress: (done, total, stage) => post({ id, kind: 'progress', done, total, stage }),
     });
     post({ id, kind: 'result', layers }, layers.flatMap((l) => [l.sigma.buffer as ArrayBuffer, l.aggregates.buffer as ArrayBuffer]));
   } finally {
     cancelled.delete(id);
+  }
+}
+
+async function handleRespond(request: Extract<ProbeRequest, { kind: 'respond' }>): Promise<void> {
+  const { id } = request;
+  const current = openSession();
+  try {
+    const result = await current.respond(
+      request.batch,
+      request.layer,
+      { stage: request.stage, directions: request.directions },
+      {
+        shouldCancel: () => cancelled.has(id),
+        onProgress: (done, total, stage) => post({ id, kind: 'progress', done, total, stage }),
+      },
+    );
+    const buffers = [result.channels, result.directions, result.sigma].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
+    post({ id, kind: 'responses', result }, buffers);
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+/** The circuit-editing requests (issue 8, part 5): a layer's current weight, the edit list, the edited model as a file. */
+async function handleEditing(request: Extract<ProbeRequest, { kind: 'weights' | 'edit' | 'export' }>): Promise<void> {
+  const { id } = request;
+  const current = openSession();
+  if (request.kind === 'weights') {
+    const weights = await current.weights(request.tensor);
+    post({ id, kind: 'weights', ...weights }, [weights.values.buffer as ArrayBuffer]);
+  } else if (request.kind === 'edit') {
+    post({ id, kind: 'edited', tensors: await current.edit(request.edits) });
+  } else {
+    const { name, blob } = await current.exportModel(request.format);
+    post({ id, kind: 'exported', name, blob });
+  }
+}
+
+function handle(request: Exclude<ProbeRequest, { kind: 'cancel' }>): Promise<void> {
+  switch (request.kind) {
+    case 'open':
+      return handleOpen(request);
+    case 'run':
+      return handleRun(request);
+    case 'respond':
+      return handleRespond(request);
+    default:
+      return handleEditing(request);
   }
 }
 
@@ -50,6 +104,5 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     cancelled.add(request.target);
     return;
   }
-  const work = request.kind === 'open' ? handleOpen(request) : handleRun(request);
-  work.catch((error: unknown) => post({ id: request.id, kind: 'error', error: toSerializedError(error) }));
+  handle(request).catch((error: unknown) => post({ id: request.id, kind: 'error', error: toSerializedError(error) }));
 });

@@ -2,9 +2,17 @@
  * The probe worker's typed protocol (issue 7): run a runnable model (ONNX via onnxruntime-web, TF.js layers models
  * via @tensorflow/tfjs) on a batch of inputs and return, per probed layer, each input's projection onto the layer's
  * singular directions, aggregated over positions (SCIENCE.md §3: P = Uᵀ(A − bias), mean or max).
+ * Issue 8 adds a second request, `respond`: each unit's response at the spatial position over the image centre,
+ * for a batch of synthetic stimuli (SCIENCE.md §4), to draw tuning curves.
+ * Issue 8 part 5 (circuit editing) adds `weights` (a layer's current weight), `edit` (the complete list of weight
+ * edits the session runs with from then on) and `export` (the edited model as a file). The dropped files are never
+ * modified: edits live in the worker's memory only.
  * Only typed arrays and plain data cross; sessions and tensors stay in the worker.
  */
+import type { WeightEdit, WeightLayout } from '../src/analysis/curves/weightEdits';
 import type { FileEntry, SerializedError } from './protocol';
+
+export type { WeightEdit, WeightLayout } from '../src/analysis/curves/weightEdits';
 
 /** How a model's input is laid out, as far as the file says (the user can adjust it). */
 export interface ProbeInputSpec {
@@ -62,6 +70,62 @@ export interface ProbeLayerResult {
   readonly aggregates: Float64Array;
 }
 
+/**
+ * Which value of a layer a `respond` request reads: 'pre' = the layer's own output A (conv / dense output with its
+ * bias, before any nonlinearity); 'post' = the output of the first nonlinearity after it (see `ProbeResponses.postOp`).
+ */
+export type ProbeStage = 'pre' | 'post';
+
+/**
+ * One layer's responses to a batch at the read-out position (issue 8, SCIENCE.md §4).
+ *
+ * The read-out position is the output position whose receptive-field centre is nearest the image centre, by the
+ * geometric scale between input and output: row = round(outHeight · (inHeight/2) / inHeight − ½), col likewise,
+ * ties (even sizes) to the larger index; see `centreReadout` in workers/probe/centreReadout.ts.
+ */
+export interface ProbeResponses {
+  readonly tensor: string;
+  readonly stage: ProbeStage;
+  /**
+   * The op (ONNX, e.g. 'Relu', 'HardSwish', 'Swish' for x·Sigmoid(x)) or activation / layer (TF.js, e.g. 'relu',
+   * 'LeakyReLU') whose output is the post-activation; null for stage 'pre'.
+   */
+  readonly postOp: string | null;
+  /** The layer's output grid (a dense layer: 1 × 1; a sequence of T positions: 1 × T). */
+  readonly outHeight: number;
+  readonly outWidth: number;
+  /** The read-out position in that grid. */
+  readonly row: number;
+  readonly col: number;
+  /** N × c_out row-major: each channel's value at (row, col), of the requested stage. */
+  readonly channels: Float32Array;
+  /**
+   * N × rank row-major, or null when not requested: Uᵀ(a − b) at (row, col), U and b as `run` projects them
+   * (SCIENCE.md §3). Always of the PRE-activation a, whatever the stage: singular directions are defined by the
+   * layer's linear map, so with stage 'post' they come alongside the post-activation channels, from the same run.
+   */
+  readonly directions: Float64Array | null;
+  /** σ_1 ≥ … ≥ σ_r (rank = its length), or null when directions were not requested. */
+  readonly sigma: Float64Array | null;
+}
+
+/** A probe-able layer's weight as the session runs it now (the file's values with the current edits applied). */
+export interface ProbeWeights {
+  /** A tensor name from `ProbeModelInfo.layers`. */
+  readonly tensor: string;
+  /** As stored, in `layout` order: [c_out, c_in, kh, kw] (OIHW), [kh, kw, c_in, c_out] (HWIO), [out, in] or [in, out]. */
+  readonly shape: readonly number[];
+  readonly layout: WeightLayout;
+  /** float32, row-major in `layout` order. */
+  readonly values: Float32Array;
+}
+
+/**
+ * What an export writes: 'onnx' = the ONNX file itself with the edited values in place (ONNX models only; the probe's
+ * extra graph outputs are not in it); 'safetensors' = every float tensor of the model as F32, edits applied.
+ */
+export type ProbeExportFormat = 'onnx' | 'safetensors';
+
 export type ProbeRequest =
   | { readonly id: number; readonly kind: 'open'; readonly files: readonly FileEntry[] }
   | {
@@ -71,10 +135,35 @@ export type ProbeRequest =
       readonly layers: readonly string[];
       readonly aggregate: ProbeAggregate;
     }
+  | {
+      readonly id: number;
+      readonly kind: 'respond';
+      readonly batch: ProbeBatch;
+      /** A tensor name from `ProbeModelInfo.layers`. */
+      readonly layer: string;
+      readonly stage: ProbeStage;
+      /** Also project onto the layer's singular directions (of the pre-activation, see `ProbeResponses`). */
+      readonly directions: boolean;
+    }
+  /** The current values of a probe-able layer's weight (answered by `weights`). */
+  | { readonly id: number; readonly kind: 'weights'; readonly tensor: string }
+  /**
+   * Run with these edits from now on (answered by `edited`): the COMPLETE list, applied in order to the file's
+   * values, replacing any earlier list; an empty list restores the file's weights.
+   */
+  | { readonly id: number; readonly kind: 'edit'; readonly edits: readonly WeightEdit[] }
+  /** The model with the current edits as a file (answered by `exported`). */
+  | { readonly id: number; readonly kind: 'export'; readonly format: ProbeExportFormat }
   | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
 
 export type ProbeResponse =
   | { readonly id: number; readonly kind: 'opened'; readonly info: ProbeModelInfo }
   | { readonly id: number; readonly kind: 'progress'; readonly done: number; readonly total: number; readonly stage: string }
   | { readonly id: number; readonly kind: 'result'; readonly layers: readonly ProbeLayerResult[] }
+  | { readonly id: number; readonly kind: 'responses'; readonly result: ProbeResponses }
+  | ({ readonly id: number; readonly kind: 'weights' } & ProbeWeights)
+  /** The tensors whose values now differ from the file's, in the order of `ProbeModelInfo.layers`. */
+  | { readonly id: number; readonly kind: 'edited'; readonly tensors: readonly string[] }
+  /** A file name for the export (e.g. `line-detector.edited.onnx`) and its bytes. */
+  | { readonly id: number; readonly kind: 'exported'; readonly name: string; readonly blob: Blob }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };

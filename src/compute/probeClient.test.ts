@@ -1,7 +1,7 @@
 import { FakeWorker, spawnFake, spawnedFakes } from './testing/fakeWorker';
 import { describe, expect, it, vi } from 'vitest';
 import { createProbeClient } from './probeClient';
-import type { ProbeLayerResult, ProbeModelInfo, ProbeRequest, ProbeResponse } from '../../workers/probeProtocol';
+import type { ProbeLayerResult, ProbeModelInfo, ProbeRequest, ProbeResponse, ProbeResponses, WeightEdit } from '../../workers/probeProtocol';
 
 const info: ProbeModelInfo = {
   runnable: true,
@@ -11,6 +11,18 @@ const info: ProbeModelInfo = {
 };
 const result: ProbeLayerResult = { tensor: 'conv1.weight', definition: 'conv unfold', rank: 2, sigma: Float64Array.of(2, 1), aggregates: Float64Array.of(0.5, -0.5) };
 const batch = { data: new Float32Array(3 * 8 * 8), shape: [1, 3, 8, 8] };
+const responses: ProbeResponses = {
+  tensor: 'conv1.weight',
+  stage: 'post',
+  postOp: 'Relu',
+  outHeight: 8,
+  outWidth: 8,
+  row: 4,
+  col: 4,
+  channels: Float32Array.of(0, 1, 2, 3),
+  directions: Float64Array.of(0.5, -0.5),
+  sigma: Float64Array.of(2, 1),
+};
 const files = [{ name: 'm.onnx', blob: new Blob([]) }];
 
 type Fake = FakeWorker<ProbeRequest, ProbeResponse>;
@@ -37,6 +49,68 @@ describe('probe client', () => {
     expect(stages).toEqual(['0/2 singular vectors of conv1.weight', '1/2 running inputs 1–1 of 1']);
     const run = spawned().at(-1)?.received.find((r) => r.kind === 'run');
     expect(run).toMatchObject({ kind: 'run', layers: ['conv1.weight'], aggregate: 'max', batch });
+  });
+
+  it('respond: sends layer, stage and directions, routes progress, and returns the responses', async () => {
+    FakeWorker.spawned = [];
+    const client = createProbeClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+        if (r.kind === 'respond') {
+          w.reply({ id: r.id, kind: 'progress', done: 0, total: 1, stage: 'running inputs 1–1 of 1' });
+          w.reply({ id: r.id + 100, kind: 'responses', result: { ...responses, tensor: 'someone else' } });
+          w.reply({ id: r.id, kind: 'responses', result: responses });
+        }
+      }),
+    );
+    await client.open(files);
+    const stages: string[] = [];
+    const result = await client.respond(batch, { layer: 'conv1.weight', stage: 'post', directions: true, onProgress: (p) => stages.push(`${p.done}/${p.total} ${p.stage}`) });
+    expect(result).toEqual(responses);
+    expect(stages).toEqual(['0/1 running inputs 1–1 of 1']);
+    expect(spawned()[0]?.received.find((r) => r.kind === 'respond')).toMatchObject({ kind: 'respond', batch, layer: 'conv1.weight', stage: 'post', directions: true });
+  });
+
+  it('respond: PROBE_NO_ACTIVATION arrives coded; abort sends a cancel naming the request', async () => {
+    FakeWorker.spawned = [];
+    const client = createProbeClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+        if (r.kind === 'respond' && r.stage === 'post') {
+          w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_NO_ACTIVATION', message: 'Layer "conv1.weight" has no post-activation to read', remedy: 'Use the pre-activation' } });
+        }
+        if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe run was cancelled.' } });
+      }),
+    );
+    await client.open(files);
+    await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'post', directions: false })).rejects.toMatchObject({ code: 'PROBE_NO_ACTIVATION', remedy: 'Use the pre-activation' });
+    const controller = new AbortController();
+    const running = client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: false, signal: controller.signal });
+    await Promise.resolve();
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
+    const sent = spawned()[0]?.received ?? [];
+    expect(sent.find((r) => r.kind === 'cancel')).toMatchObject({ target: sent.filter((r) => r.kind === 'respond').at(-1)?.id });
+  });
+
+  it('respond after a crash starts a new worker and reopens the model first', async () => {
+    FakeWorker.spawned = [];
+    let crashNext = true;
+    const client = createProbeClient(
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+        if (r.kind === 'respond') {
+          if (crashNext) {
+            crashNext = false;
+            w.crash('out of memory');
+          } else w.reply({ id: r.id, kind: 'responses', result: responses });
+        }
+      }),
+    );
+    await client.open(files);
+    await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: true })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED' });
+    expect(await client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: true })).toEqual(responses);
+    expect(spawned()[1]?.received.map((r) => r.kind)).toEqual(['open', 'respond']);
   });
 
   it('rebuilds the worker’s coded errors', async () => {
@@ -120,5 +194,81 @@ describe('probe client', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  describe('circuit editing', () => {
+    const zero: WeightEdit = { tensor: 'conv1.weight', op: 'scale', outUnits: [1], inUnits: 'all', sign: 'negative', factor: 0 };
+    const replace: WeightEdit = { tensor: 'conv1.weight', op: 'replace', outUnit: 0, kernel: Float32Array.of(1, 2, 3) };
+    /** A worker that answers the editing requests; `crash` makes its next `respond` crash it. */
+    const editingWorker = (state: { crash: boolean }) =>
+      spawnWith((w, r) => {
+        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+        if (r.kind === 'edit') {
+          if (r.edits.some((e) => e.op === 'scale' && e.factor < 0)) {
+            w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_BAD_EDIT', message: 'no negative factors here' } });
+          } else w.reply({ id: r.id, kind: 'edited', tensors: r.edits.length > 0 ? ['conv1.weight'] : [] });
+        }
+        if (r.kind === 'weights') w.reply({ id: r.id, kind: 'weights', tensor: r.tensor, shape: [4, 1, 1, 1], layout: 'OIHW', values: Float32Array.of(1, 0, 3, 0) });
+        if (r.kind === 'export') w.reply({ id: r.id, kind: 'exported', name: `m.edited.${r.format}`, blob: new Blob(['x']) });
+        if (r.kind === 'respond') {
+          if (state.crash) {
+            state.crash = false;
+            w.crash('out of memory');
+          } else w.reply({ id: r.id, kind: 'responses', result: responses });
+        }
+      });
+
+    it('weights, edit and exportModel send their requests and return the answers', async () => {
+      FakeWorker.spawned = [];
+      const client = createProbeClient(editingWorker({ crash: false }));
+      await client.open(files);
+      expect(await client.weights('conv1.weight')).toEqual({ tensor: 'conv1.weight', shape: [4, 1, 1, 1], layout: 'OIHW', values: Float32Array.of(1, 0, 3, 0) });
+      expect(await client.edit([zero, replace])).toEqual(['conv1.weight']);
+      expect(await client.exportModel('safetensors')).toMatchObject({ name: 'm.edited.safetensors', blob: expect.any(Blob) });
+      const sent = spawned()[0]?.received ?? [];
+      expect(sent.map((r) => r.kind)).toEqual(['open', 'weights', 'edit', 'export']);
+      expect(sent[2]).toMatchObject({ kind: 'edit', edits: [zero, { ...replace, kernel: Float32Array.of(1, 2, 3) }] });
+      expect(sent[3]).toMatchObject({ kind: 'export', format: 'safetensors' });
+      await expect(client.edit([{ ...zero, factor: -1 }])).rejects.toMatchObject({ code: 'PROBE_BAD_EDIT' });
+    });
+
+    it('a replacement worker gets the model and then the last accepted edit list again, before the next request', async () => {
+      FakeWorker.spawned = [];
+      const state = { crash: false };
+      const client = createProbeClient(editingWorker(state));
+      await client.open(files);
+      const kernel = Float32Array.of(1, 2, 3);
+      await client.edit([zero, { ...replace, kernel }]);
+      // Changing the caller's array afterwards does not change what is resent.
+      kernel[0] = 99;
+      // A rejected list does not replace the accepted one.
+      await expect(client.edit([{ ...zero, factor: -1 }])).rejects.toMatchObject({ code: 'PROBE_BAD_EDIT' });
+      state.crash = true;
+      await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: false })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED' });
+      expect(await client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: false })).toEqual(responses);
+      const second = spawned()[1]?.received ?? [];
+      expect(second.map((r) => r.kind)).toEqual(['open', 'edit', 'respond']);
+      expect(second[1]).toMatchObject({ kind: 'edit', edits: [zero, { ...replace, kernel: Float32Array.of(1, 2, 3) }] });
+    });
+
+    it('edit([]) and opening another model clear the list a replacement worker gets', async () => {
+      FakeWorker.spawned = [];
+      const state = { crash: false };
+      const client = createProbeClient(editingWorker(state));
+      await client.open(files);
+      await client.edit([zero]);
+      await client.edit([]);
+      state.crash = true;
+      await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: false })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED' });
+      await client.weights('conv1.weight');
+      expect(spawned()[1]?.received.map((r) => r.kind)).toEqual(['open', 'weights']);
+      await client.edit([zero]);
+      await client.open([{ name: 'other.onnx', blob: new Blob([]) }]);
+      state.crash = true;
+      await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: false })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED' });
+      await client.exportModel('onnx');
+      expect(spawned()[2]?.received.map((r) => r.kind)).toEqual(['open', 'export']);
+      expect(spawned()[2]?.received[0]).toMatchObject({ kind: 'open', files: [{ name: 'other.onnx' }] });
+    });
   });
 });

@@ -39,9 +39,13 @@ export function neuronsOf(w: Float32Array | Float64Array, rows: number, cols: nu
   return { rows, rank, U: u, sigma };
 }
 
-/** The matrix W of a layer (dense: out × in; conv: the unfold matrix) and its SVD neurons. */
-export async function layerNeurons(layer: RunnableLayer, shouldCancel?: ShouldCancel): Promise<LayerNeurons> {
-  const values = await layer.weight.read();
+/**
+ * The matrix W of a layer (dense: out × in; conv: the unfold matrix) and its SVD neurons.
+ *
+ * @param edited the weight's values in stored order when they are not the file's (an edited weight)
+ */
+export async function layerNeurons(layer: RunnableLayer, shouldCancel?: ShouldCancel, edited?: Float32Array): Promise<LayerNeurons> {
+  const values = edited ?? (await layer.weight.read());
   const shape = layer.weight.shape;
   if (layer.matrix.kind === 'conv') {
     const { data, rows, cols } = unfoldConvKernel(values, shape, layer.matrix.layout);

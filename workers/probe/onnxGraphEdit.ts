@@ -55,8 +55,9 @@ function lengthDelimited(field: number, payloadLength: number): Uint8Array {
 }
 
 /**
- * The model bytes with `inputs` appended to `graph.input` and `outputs` (by name, untyped: onnxruntime infers
- * their types) to `graph.output`. Outputs the graph already declares are not added twice.
+ * The model bytes with `inputs` appended to `graph.input` and `outputs` to `graph.output` (a bare name is added
+ * untyped: onnxruntime infers its type; a value info with `elemType`/`dims` is added typed). Outputs the graph
+ * already declares are not added twice.
  *
  * @param bytes a whole `.onnx` file (a ModelProto with a graph)
  * @param edit what to add
@@ -65,7 +66,7 @@ function lengthDelimited(field: number, payloadLength: number): Uint8Array {
  */
 export function appendGraphValues(
   bytes: Uint8Array,
-  edit: { readonly inputs?: readonly OnnxValueInfo[]; readonly outputs?: readonly string[] },
+  edit: { readonly inputs?: readonly OnnxValueInfo[]; readonly outputs?: readonly (string | OnnxValueInfo)[] },
   declaredOutputs: readonly string[] = [],
 ): Uint8Array {
   const spans = topLevelFields(bytes);
@@ -85,10 +86,11 @@ export function appendGraphValues(
   };
   for (const input of edit.inputs ?? []) add(GRAPH_INPUT_FIELD, input);
   const seen = new Set(declaredOutputs);
-  for (const name of edit.outputs ?? []) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    add(GRAPH_OUTPUT_FIELD, { name });
+  for (const output of edit.outputs ?? []) {
+    const info = typeof output === 'string' ? { name: output } : output;
+    if (seen.has(info.name)) continue;
+    seen.add(info.name);
+    add(GRAPH_OUTPUT_FIELD, info);
   }
   const newPayloadLength = payload.length + extra.reduce((n, p) => n + p.length, 0);
   return concat([bytes.subarray(0, graph.start), lengthDelimited(GRAPH_FIELD, newPayloadLength), payload, ...extra, bytes.subarray(graph.end)]);

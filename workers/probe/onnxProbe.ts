@@ -1,21 +1,21 @@
 /**
  * ONNX models on onnxruntime-web (wasm backend): the graph gets the outputs of its Conv / Gemm / MatMul nodes
- * (and any computed bias) appended as extra graph outputs, one InferenceSession is created for the probe session's
- * lifetime, and each chunk of inputs is run fetching only the requested layers' outputs. onnxruntime itself is
- * passed in (the worker configures its wasm files; tests use the Node build).
+ * (and any computed bias, and each layer's post-activation: the output of the nonlinearity after it) appended as
+ * extra graph outputs, one InferenceSession is created (onnxSessionFactory.ts) and kept until a weight edit
+ * replaces it with one of the re-encoded model, and each chunk of inputs is run fetching only the requested layers'
+ * outputs. onnxruntime itself is passed in (the worker configures its wasm files; tests use the Node build).
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Model, NamedBlob } from '../../src/model/types';
 import { decodeOnnxModel } from '../../src/formats/onnx/decodeOnnxModel';
-import { findDataFile } from '../../src/formats/onnx/externalData';
-import type { GraphMessage } from '../../src/formats/onnx/onnxSchema';
-import { appendGraphValues } from './onnxGraphEdit';
 import { readOnnxGraphIo } from './onnxGraphIo';
 import type { OnnxInput } from './onnxInput';
 import { onnxInput } from './onnxInput';
 import type { OnnxProbeLayer } from './onnxProbeLayers';
 import { onnxProbeLayers } from './onnxProbeLayers';
-import { ProbeError, errorText, loadRuntime, shapeText } from './probeErrors';
+import type { OnnxSessionFactory } from './onnxSessionFactory';
+import { onnxSessionFactory } from './onnxSessionFactory';
+import { ProbeError, loadRuntime, shapeText } from './probeErrors';
 import type { ActivationSource, LayerActivation, ProbeSession, RunnableLayer } from './probeSession';
 import { createProbeSession, notRunnableSession } from './probeSession';
 
@@ -24,66 +24,81 @@ export type OrtModule = typeof Ort;
 
 /** Inputs per run when the graph leaves the batch free. */
 const DEFAULT_CHUNK = 8;
-/** TensorProto.DataLocation EXTERNAL. */
-const EXTERNAL = 1;
-
-/** The external data files the model's initializers name, as onnxruntime wants them: path as written, bytes. */
-async function externalDataOf(graph: GraphMessage, files: readonly NamedBlob[]): Promise<{ path: string; data: Uint8Array }[]> {
-  const locations = new Set<string>();
-  for (const t of graph.initializer) {
-    if (t.data_location !== EXTERNAL) continue;
-    const location = t.external_data.find((e) => e.key === 'location')?.value;
-    if (location) locations.add(location);
-  }
-  return Promise.all(
-    [...locations].map(async (path) => {
-      const file = findDataFile(path, files);
-      if (!file) throw new ProbeError('PROBE_RUN_FAILED', `The external data file "${path}" was not dropped with the model.`);
-      return { path, data: new Uint8Array(await file.blob.arrayBuffer()) };
-    }),
-  );
+/** A layer's activation: n × c_out × positions, the positions a height × width grid. */
+interface Activation {
+  readonly data: Float32Array;
+  readonly positions: number;
+  readonly height: number;
+  readonly width: number;
 }
 
-/** A layer's activation tensor as n × c_out × positions. */
-function toActivation(layer: OnnxProbeLayer, tensor: Ort.Tensor, n: number): { data: Float32Array; positions: number } {
-  if (tensor.type !== 'float32') throw new ProbeError('PROBE_RUN_FAILED', `The output of layer "${layer.tensor}" is ${tensor.type}, not float32.`);
+/** The grid of the spatial axes `dims` (those between batch and channels): the last one is the width, the others the height. */
+function grid(dims: readonly number[]): { height: number; width: number } {
+  const width = dims.at(-1) ?? 1;
+  return { height: dims.slice(0, -1).reduce((a, b) => a * b, 1), width };
+}
+
+/** A layer's activation tensor (its op's output, or the post-activation of the same shape) as n × c_out × positions. */
+function toActivation(layer: OnnxProbeLayer, tensor: Ort.Tensor, n: number, what = layer.op): Activation {
+  if (tensor.type !== 'float32') throw new ProbeError('PROBE_RUN_FAILED', `The ${what} output of layer "${layer.tensor}" is ${tensor.type}, not float32.`);
   const data = tensor.data as Float32Array;
   const c = layer.outChannels;
   const dims = tensor.dims;
   if (!layer.channelsLast) {
     if (dims.length < 3 || dims[0] !== n || dims[1] !== c) {
-      throw new ProbeError('PROBE_RUN_FAILED', `The ${layer.op} output of "${layer.tensor}" has shape ${shapeText(dims)}; expected [${n}, ${c}, …].`);
+      throw new ProbeError('PROBE_RUN_FAILED', `The ${what} output of "${layer.tensor}" has shape ${shapeText(dims)}; expected [${n}, ${c}, …].`);
     }
-    return { data, positions: data.length / (n * c) };
+    return { data, positions: data.length / (n * c), ...grid(dims.slice(2)) };
   }
   const positions = data.length / (n * c);
   if (dims[dims.length - 1] !== c || !Number.isInteger(positions) || positions < 1) {
-    throw new ProbeError('PROBE_RUN_FAILED', `The ${layer.op} output of "${layer.tensor}" has shape ${shapeText(dims)}; expected ${n} inputs × … × ${c}.`);
+    throw new ProbeError('PROBE_RUN_FAILED', `The ${what} output of "${layer.tensor}" has shape ${shapeText(dims)}; expected ${n} inputs × … × ${c}.`);
   }
-  if (positions === 1) return { data, positions };
+  // The spatial axes: those between the batch and c_out, when the batch is its own axis (MatMul may fold it).
+  const spatial = dims[0] === n ? grid(dims.slice(1, -1)) : { height: 1, width: positions };
+  const { height, width } = spatial.height * spatial.width === positions ? spatial : { height: 1, width: positions };
+  if (positions === 1) return { data, positions, height, width };
   // Channels last: each input's positions × c_out block becomes c_out × positions.
   const out = new Float32Array(data.length);
   for (let i = 0; i < n; i++) {
     const base = i * positions * c;
     for (let p = 0; p < positions; p++) for (let o = 0; o < c; o++) out[base + o * positions + p] = data[base + p * c + o] as number;
   }
-  return { data: out, positions };
+  return { data: out, positions, height, width };
 }
 
-/** Join per-run activations (each n_k × c_out × positions) of one layer. */
-function joinRuns(parts: readonly { data: Float32Array; positions: number }[]): { data: Float32Array; positions: number } {
-  if (parts.length === 1) return parts[0] as { data: Float32Array; positions: number };
-  const data = new Float32Array(parts.reduce((s, p) => s + p.data.length, 0));
+/** Join per-run arrays (each n_k × c_out × positions) of one layer. */
+function joinData(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0] as Float32Array;
+  const data = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
-    data.set(p.data, at);
-    at += p.data.length;
+    data.set(p, at);
+    at += p.length;
   }
-  return { data, positions: (parts[0] as { positions: number }).positions };
+  return data;
 }
 
-/** The runtime adapter over one InferenceSession. */
-function onnxSource(ort: OrtModule, session: Ort.InferenceSession, input: OnnxInput, layers: readonly OnnxProbeLayer[]): ActivationSource {
+/** One layer's activation of one run, with its post-activation when fetched. */
+type RunActivation = Activation & { readonly post?: Float32Array };
+
+/** Join per-run activations of one layer. */
+function joinRuns(parts: readonly RunActivation[]): RunActivation {
+  const first = parts[0] as RunActivation;
+  if (parts.length === 1) return first;
+  const data = joinData(parts.map((p) => p.data));
+  return first.post ? { ...first, data, post: joinData(parts.map((p) => p.post as Float32Array)) } : { ...first, data };
+}
+
+/** The first `n` inputs of a padded run's n × c_out × positions array. */
+const firstInputs = (data: Float32Array, n: number, layer: OnnxProbeLayer, positions: number) => data.subarray(0, n * layer.outChannels * positions);
+
+/** The post-activation value a layer's run fetches, when asked and it has one. */
+const postValue = (layer: OnnxProbeLayer, post: boolean): string | null => (post && 'value' in layer.post ? layer.post.value : null);
+
+/** The runtime adapter over one InferenceSession at a time (a weight edit replaces it). */
+function onnxSource(ort: OrtModule, model: Model, factory: OnnxSessionFactory, first: Ort.InferenceSession, input: OnnxInput, layers: readonly OnnxProbeLayer[]): ActivationSource {
+  let session = first;
   const biases = new Map<string, Float64Array>();
   /** Runs of several inputs at once failed once (a graph that hard-codes batch 1): one at a time from then on. */
   let oneAtATime = false;
@@ -94,24 +109,38 @@ function onnxSource(ort: OrtModule, session: Ort.InferenceSession, input: OnnxIn
     return out;
   };
 
-  /** One session.run of `n` inputs (padded to `padTo` with zeros). */
-  const runOnce = async (data: Float32Array, shape: readonly number[], n: number, padTo: number, wanted: readonly OnnxProbeLayer[]) => {
+  /** One session.run of `n` inputs (padded to `padTo` with zeros); with `post`, the post-activations too. */
+  const runOnce = async (data: Float32Array, shape: readonly number[], n: number, padTo: number, wanted: readonly OnnxProbeLayer[], post: boolean) => {
     const perInput = data.length / n;
     let feed = data;
     if (padTo > n) {
       feed = new Float32Array(padTo * perInput);
       feed.set(data);
     }
-    const fetches = [...new Set(wanted.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' && !biases.has(l.tensor) ? [l.bias.name] : [])]))];
+    const fetches = [
+      ...new Set(wanted.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' && !biases.has(l.tensor) ? [l.bias.name] : []), ...[postValue(l, post)].filter((v) => v !== null)])),
+    ];
     const tensor = new ort.Tensor('float32', feed, [padTo, ...shape.slice(1)]);
     const results = await session.run({ [input.spec.name]: tensor }, fetches);
     try {
-      const out = new Map<string, { data: Float32Array; positions: number }>();
+      const out = new Map<string, RunActivation>();
       for (const layer of wanted) {
         const result = results[layer.output];
         if (!result) throw new ProbeError('PROBE_RUN_FAILED', `onnxruntime returned no value "${layer.output}" for layer "${layer.tensor}".`);
         const act = toActivation(layer, result, padTo);
-        out.set(layer.tensor, padTo > n ? { data: act.data.subarray(0, n * layer.outChannels * act.positions), positions: act.positions } : act);
+        const value = postValue(layer, post);
+        let postData: Float32Array | undefined;
+        if (value !== null) {
+          const postResult = results[value];
+          if (!postResult) throw new ProbeError('PROBE_RUN_FAILED', `onnxruntime returned no value "${value}" for the post-activation of layer "${layer.tensor}".`);
+          const p = toActivation(layer, postResult, padTo, `${'op' in layer.post ? layer.post.op : 'post-activation'}`);
+          if (p.positions !== act.positions) {
+            throw new ProbeError('PROBE_RUN_FAILED', `The post-activation "${value}" of layer "${layer.tensor}" has ${p.positions} positions per channel, its ${layer.op} output ${act.positions}.`);
+          }
+          postData = firstInputs(p.data, n, layer, p.positions);
+        }
+        const trimmed = padTo > n ? { ...act, data: firstInputs(act.data, n, layer, act.positions) } : act;
+        out.set(layer.tensor, postData ? { ...trimmed, post: postData } : trimmed);
         if (layer.bias?.kind === 'value' && !biases.has(layer.tensor)) {
           const b = results[layer.bias.name];
           if (!b || (b.size !== layer.outChannels && b.size !== 1)) {
@@ -128,12 +157,12 @@ function onnxSource(ort: OrtModule, session: Ort.InferenceSession, input: OnnxIn
   };
 
   /** Run `n` inputs in runs of `size`, joining the activations. */
-  const runInParts = async (data: Float32Array, shape: readonly number[], n: number, size: number, pad: boolean, wanted: readonly OnnxProbeLayer[]) => {
+  const runInParts = async (data: Float32Array, shape: readonly number[], n: number, size: number, pad: boolean, wanted: readonly OnnxProbeLayer[], post: boolean) => {
     const perInput = data.length / n;
-    const parts = new Map<string, { data: Float32Array; positions: number }[]>(wanted.map((l) => [l.tensor, []]));
+    const parts = new Map<string, RunActivation[]>(wanted.map((l) => [l.tensor, []]));
     for (let start = 0; start < n; start += size) {
       const m = Math.min(size, n - start);
-      const run = await runOnce(data.subarray(start * perInput, (start + m) * perInput), [m, ...shape.slice(1)], m, pad ? size : m, wanted);
+      const run = await runOnce(data.subarray(start * perInput, (start + m) * perInput), [m, ...shape.slice(1)], m, pad ? size : m, wanted, post);
       for (const [name, act] of run) parts.get(name)?.push(act);
     }
     return new Map([...parts].map(([name, list]) => [name, joinRuns(list)]));
@@ -144,32 +173,44 @@ function onnxSource(ort: OrtModule, session: Ort.InferenceSession, input: OnnxIn
     input: input.spec,
     layers,
     chunkSize: input.batch ?? DEFAULT_CHUNK,
-    async activations(data, shape, wantedLayers: readonly RunnableLayer[]) {
+    async activations(data, shape, wantedLayers: readonly RunnableLayer[], options = {}) {
       const wanted = wantedLayers as readonly OnnxProbeLayer[];
+      const post = options.post === true;
       const n = shape[0] as number;
       for (const layer of wanted) {
         if (layer.bias?.kind === 'tensor' && !biases.has(layer.tensor)) biases.set(layer.tensor, scaledBias(await layer.bias.ref.read(), layer.bias.scale, layer.outChannels));
       }
-      let acts: Map<string, { data: Float32Array; positions: number }>;
-      if (input.batch !== null) acts = await runInParts(data, shape, n, input.batch, true, wanted);
-      else if (oneAtATime || n === 1) acts = await runInParts(data, shape, n, 1, false, wanted);
+      let acts: Map<string, RunActivation>;
+      if (input.batch !== null) acts = await runInParts(data, shape, n, input.batch, true, wanted, post);
+      else if (oneAtATime || n === 1) acts = await runInParts(data, shape, n, 1, false, wanted, post);
       else {
         try {
-          acts = await runOnce(data, shape, n, n, wanted);
+          acts = await runOnce(data, shape, n, n, wanted, post);
         } catch (error) {
           if (error instanceof ProbeError) throw error;
           // Some graphs fix the batch inside (a Reshape to [1, …]) without saying so in the input's shape.
-          acts = await runInParts(data, shape, n, 1, false, wanted);
+          acts = await runInParts(data, shape, n, 1, false, wanted, post);
           oneAtATime = true;
         }
       }
       return new Map(
         wanted.map((layer): [string, LayerActivation] => {
-          const act = acts.get(layer.tensor) as { data: Float32Array; positions: number };
+          const act = acts.get(layer.tensor) as RunActivation;
           return [layer.tensor, { ...act, bias: layer.bias ? (biases.get(layer.tensor) ?? null) : null }];
         }),
       );
     },
+    model,
+    async setWeights(weights) {
+      const next = await factory.create(weights);
+      const previous = session;
+      session = next;
+      // Computed biases are fetched again from the edited graph.
+      biases.clear();
+      // Released in the background: a release failure changes nothing for the new session.
+      void previous.release().catch(() => {});
+    },
+    exportOnnx: (weights) => factory.edited(weights),
     dispose() {
       void session.release().catch(() => {});
     },
@@ -199,22 +240,9 @@ export async function openOnnxProbe(loadOrt: () => Promise<OrtModule>, model: Mo
   if (layers.length === 0) {
     return notRunnableSession(`"${model.name}" has no dense or conv weight used by a Conv, Gemm or MatMul node to probe`, { runtime: 'onnxruntime-web', input: input.spec });
   }
-  const outputs = layers.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' ? [l.bias.name] : [])]);
-  const edited = appendGraphValues(bytes, { inputs: input.declare ? [input.declare] : [], outputs }, io.outputs.map((o) => o.name));
-  const externalData = await externalDataOf(graph, files);
+  const outputs = layers.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' ? [l.bias.name] : []), ...('value' in l.post ? [l.post.value] : [])]);
   const ort = await loadRuntime(loadOrt, 'onnxruntime-web');
-  let session: Ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(edited, {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-      ...(externalData.length > 0 ? { externalData } : {}),
-    });
-  } catch (error) {
-    throw new ProbeError('PROBE_RUN_FAILED', `onnxruntime-web could not load "${model.name}": ${errorText(error)}`, {
-      cause: error,
-      remedy: 'The model may use operators or types onnxruntime-web does not support; try re-exporting it with a standard opset.',
-    });
-  }
-  return createProbeSession(onnxSource(ort, session, input, layers));
+  const factory = await onnxSessionFactory(ort, file, graph, files, { inputs: input.declare ? [input.declare] : [], outputs, declaredOutputs: io.outputs.map((o) => o.name) });
+  const session = await factory.create(new Map(), bytes);
+  return createProbeSession(onnxSource(ort, model, factory, session, input, layers));
 }

@@ -8,10 +8,14 @@
  * - Gemm: A is N × c_out (one position); bias = β·C (input 2, optional; a scalar C broadcasts). α scales W
  *   and so σ, not U. W is B as stored when transB = 1 (out × in), Bᵀ otherwise.
  * - MatMul: A is N × … × c_out (channels last; positions = the middle axes); no bias; W = Bᵀ (B is in × out).
+ *
+ * Each layer also carries its post-activation: the first nonlinearity after A (onnxPostActivation.ts).
  */
 import type { Model, TensorRef } from '../../src/model/types';
 import type { AttributeMessage, GraphMessage, NodeMessage } from '../../src/formats/onnx/onnxSchema';
 import { consumerIndex, weightUse } from '../../src/formats/onnx/onnxWeightUses';
+import type { OnnxPostActivation } from './onnxPostActivation';
+import { onnxPostActivation, postActivationIndex, postActivationOf } from './onnxPostActivation';
 import type { RunnableLayer } from './probeSession';
 
 /** Where a layer's bias comes from. */
@@ -28,6 +32,8 @@ export interface OnnxProbeLayer extends RunnableLayer {
   /** Whether A has c_out on its last axis (Gemm, MatMul) rather than axis 1 (Conv). */
   readonly channelsLast: boolean;
   readonly bias: OnnxBias | null;
+  /** The value holding the post-activation (fetched as an extra graph output), or why there is none. */
+  readonly post: OnnxPostActivation;
 }
 
 /** Value-preserving ops followed from a weight to its consumer, as the reader does. */
@@ -79,6 +85,7 @@ export function onnxProbeLayers(model: Model, graph: GraphMessage): OnnxProbeLay
   const consumers = consumerIndex(graph.node);
   const tensors = new Map(model.tensors.map((t) => [t.name, t]));
   const order = new Map(graph.node.map((node, i) => [node, i]));
+  const postIndex = postActivationIndex(graph, consumers);
   const layers: (OnnxProbeLayer & { readonly at: number })[] = [];
   for (const weight of model.tensors) {
     if ((weight.kind !== 'dense' && weight.kind !== 'conv2d') || weight.unsupported !== undefined) continue;
@@ -88,6 +95,8 @@ export function onnxProbeLayers(model: Model, graph: GraphMessage): OnnxProbeLay
     const op = node.op_type;
     const output = node.output[0];
     if (PROBE_OPS[op] !== index || output === undefined || output === '') continue;
+    const post = onnxPostActivation(output, op, postIndex);
+    const postActivation = postActivationOf(post);
     const biasFrom = (value: string, scale: number): OnnxBias | null => {
       if (value === '') return null;
       const ref = tensors.get(value);
@@ -99,7 +108,7 @@ export function onnxProbeLayers(model: Model, graph: GraphMessage): OnnxProbeLay
       const outChannels = (layout === 'OIHW' ? weight.shape[0] : weight.shape[3]) as number;
       const bias = biasFrom(inputName(node, 2), 1);
       if (bias?.kind === 'tensor' && bias.ref.size !== outChannels) continue;
-      layers.push({ tensor: weight.name, op, outChannels, weight, matrix: { kind: 'conv', layout }, output, channelsLast: false, bias, at: order.get(node) ?? 0 });
+      layers.push({ tensor: weight.name, op, outChannels, weight, matrix: { kind: 'conv', layout }, output, channelsLast: false, bias, post, postActivation, at: order.get(node) ?? 0 });
       continue;
     }
     if (weight.kind !== 'dense') continue;
@@ -112,7 +121,7 @@ export function onnxProbeLayers(model: Model, graph: GraphMessage): OnnxProbeLay
       bias = biasFrom(inputName(node, 2), beta === undefined ? 1 : beta.f);
       if (bias?.kind === 'tensor' && bias.ref.size !== outChannels && bias.ref.size !== 1) continue;
     }
-    layers.push({ tensor: weight.name, op, outChannels, weight, matrix: { kind: 'dense', orientation }, output, channelsLast: true, bias, at: order.get(node) ?? 0 });
+    layers.push({ tensor: weight.name, op, outChannels, weight, matrix: { kind: 'dense', orientation }, output, channelsLast: true, bias, post, postActivation, at: order.get(node) ?? 0 });
   }
   // In the order the graph computes them (the file may list weights in any order).
   return layers.sort((a, b) => a.at - b.at).map(({ at: _at, ...layer }) => layer);

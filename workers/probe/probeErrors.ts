@@ -13,7 +13,13 @@ export type ProbeErrorCode =
   | 'PROBE_NO_SUCH_LAYER'
   /** The runtime (onnxruntime-web, tfjs) failed; the message carries its text. */
   | 'PROBE_RUN_FAILED'
-  | 'PROBE_CANCELLED';
+  /** A post-activation was asked of a layer not followed by a nonlinearity (the message says what follows it). */
+  | 'PROBE_NO_ACTIVATION'
+  | 'PROBE_CANCELLED'
+  /** A weight edit that does not fit its tensor (a unit out of range, a kernel of the wrong size, a non-float weight). */
+  | 'PROBE_BAD_EDIT'
+  /** An export the model cannot have (an ONNX file of a TF.js model). */
+  | 'PROBE_EXPORT_UNSUPPORTED';
 
 export class ProbeError extends Error {
   readonly code: ProbeErrorCode;

@@ -4,13 +4,36 @@
  * as their unfold matrix; cached for the session), feed the batch in chunks to the runtime adapter, and project
  * each chunk's activations: P = Uᵀ(A − bias), aggregated over positions. Cancellation is checked between
  * chunks and inside the SVD; progress is one step per layer SVD and per chunk.
+ *
+ * `respond` (issue 8) runs the same chunks but reads one position of one layer, the one over the image centre:
+ * its channels before or after the layer's nonlinearity, and optionally Uᵀ(A − bias) there.
+ *
+ * Circuit editing (issue 8, part 5; weightEditor.ts): `edit` sets the weight edits the session runs with, `weights`
+ * reads a layer's current weight, `exportModel` writes the edited model. An edit waits for running requests and
+ * holds the session alone (sessionLock.ts), then drops the cached U of the layers it changed.
  */
-import type { ConvLayout, TensorRef } from '../../src/model/types';
+import type { WeightEdit } from '../../src/analysis/curves/weightEdits';
+import type { ConvLayout, Model, TensorRef } from '../../src/model/types';
 import { projectAggregateBatch } from '../../src/analysis/profiles/index';
-import type { ProbeAggregate, ProbeBatch, ProbeInputSpec, ProbeLayer, ProbeLayerResult, ProbeModelInfo } from '../probeProtocol';
-import type { LayerNeurons } from './layerNeurons';
-import { layerNeurons } from './layerNeurons';
-import { ProbeError, asRunFailure, shapeText } from './probeErrors';
+import type {
+  ProbeAggregate,
+  ProbeBatch,
+  ProbeExportFormat,
+  ProbeInputSpec,
+  ProbeLayer,
+  ProbeLayerResult,
+  ProbeModelInfo,
+  ProbeResponses,
+  ProbeStage,
+  ProbeWeights,
+} from '../probeProtocol';
+import { centreReadout } from './centreReadout';
+import { checkBatch, chunkedRun, neuronCache } from './chunkedRun';
+import { ProbeError } from './probeErrors';
+import { sessionLock } from './sessionLock';
+import { createWeightEditor } from './weightEditor';
+
+export { checkBatch } from './chunkedRun';
 
 /** Callbacks of one run. */
 export interface ProbeHooks {
@@ -28,16 +51,52 @@ export interface ProbeSession {
    * @throws ProbeError PROBE_NOT_RUNNABLE, PROBE_INPUT_SHAPE, PROBE_NO_SUCH_LAYER, PROBE_RUN_FAILED, PROBE_CANCELLED
    */
   run(batch: ProbeBatch, layers: readonly string[], aggregate: ProbeAggregate, hooks?: ProbeHooks): Promise<ProbeLayerResult[]>;
+  /**
+   * Each unit's response to each input at the position over the image centre (`centreReadout`): the channels of
+   * `stage`, and with `directions` the projection Uᵀ(a − b) of the pre-activation there (issue 8; SCIENCE.md §4).
+   * Chunks, progress and cancellation as `run`.
+   *
+   * @throws ProbeError as `run`, and PROBE_NO_ACTIVATION for stage 'post' on a layer with no nonlinearity after it
+   */
+  respond(batch: ProbeBatch, layer: string, options: { readonly stage: ProbeStage; readonly directions: boolean }, hooks?: ProbeHooks): Promise<ProbeResponses>;
+  /**
+   * A layer's weight as the session runs it (the file's values with the current edits).
+   *
+   * @throws ProbeError PROBE_NOT_RUNNABLE, PROBE_NO_SUCH_LAYER
+   */
+  weights(layer: string): Promise<ProbeWeights>;
+  /**
+   * Run with `edits` from now on: the complete list, applied in order to the file's values (an empty list restores
+   * them). Returns the tensors whose values now differ from the file's, in `info.layers` order.
+   *
+   * @throws ProbeError PROBE_NOT_RUNNABLE, PROBE_NO_SUCH_LAYER, PROBE_BAD_EDIT, PROBE_RUN_FAILED (the runtime could not
+   *   load the edited model; the previous edits stay in force)
+   */
+  edit(edits: readonly WeightEdit[]): Promise<string[]>;
+  /**
+   * The model with the current edits as a file: 'onnx' (ONNX models: the file itself, edited values in place),
+   * 'safetensors' (every float tensor as F32, with `edited_by`, `source`, `edits` metadata).
+   *
+   * @throws ProbeError PROBE_NOT_RUNNABLE, PROBE_EXPORT_UNSUPPORTED (ONNX of a TF.js model)
+   */
+  exportModel(format: ProbeExportFormat): Promise<{ name: string; blob: Blob }>;
   dispose(): void;
 }
 
 /** How a layer's weight becomes the matrix W whose left singular vectors are U. */
 export type LayerMatrix = { readonly kind: 'dense'; readonly orientation: 'out×in' | 'in×out' } | { readonly kind: 'conv'; readonly layout: ConvLayout };
 
+/**
+ * A layer's post-activation, as its adapter found it: the op whose output it is, or why there is none (for
+ * PROBE_NO_ACTIVATION's message, e.g. 'its Conv output "c1" goes to MaxPool "pool1"').
+ */
+export type PostActivation = { readonly op: string } | { readonly missing: string };
+
 /** A probe-able layer with what the session needs to compute its U. */
 export interface RunnableLayer extends ProbeLayer {
   readonly weight: TensorRef;
   readonly matrix: LayerMatrix;
+  readonly postActivation: PostActivation;
 }
 
 /** One layer's activations for a chunk of n inputs. */
@@ -45,8 +104,13 @@ export interface LayerActivation {
   /** A, n × c_out × positions row-major (float32 as the runtime computes it). */
   readonly data: Float32Array;
   readonly positions: number;
+  /** The positions as a grid, row-major: height × width = positions (dense: 1 × 1; a sequence of T: 1 × T). */
+  readonly height: number;
+  readonly width: number;
   /** The bias to subtract (length c_out), or null when A has none in it. */
   readonly bias: ArrayLike<number> | null;
+  /** The post-activation, laid out as `data`, when it was asked for (`{ post: true }`). */
+  readonly post?: Float32Array;
 }
 
 /** What a runtime adapter (onnxruntime-web, tfjs) provides to a session. */
@@ -57,34 +121,26 @@ export interface ActivationSource {
   /** Inputs per runtime call (the adapter pads or splits further if its model needs it). */
   readonly chunkSize: number;
   /**
-   * Run n inputs (`shape` = [n, …] in the input's layout) and return the activations of `layers`, by tensor name.
+   * Run n inputs (`shape` = [n, …] in the input's layout) and return the activations of `layers`, by tensor name,
+   * with their post-activations when `options.post` (only asked of layers whose `postActivation` has an op).
    * Throws whatever the runtime throws (the session reports it as PROBE_RUN_FAILED).
    */
-  activations(data: Float32Array, shape: readonly number[], layers: readonly RunnableLayer[]): Promise<Map<string, LayerActivation>>;
+  activations(data: Float32Array, shape: readonly number[], layers: readonly RunnableLayer[], options?: { readonly post?: boolean }): Promise<Map<string, LayerActivation>>;
+  /** The model as our reader opened it: every tensor, by the names the scan shows (the safetensors export). */
+  readonly model: Model;
+  /**
+   * Run with these weights from now on instead of the file's (by layer tensor name, float32 in stored order); a
+   * layer not in the map runs with the file's values. Leaves the previous weights in force when it throws.
+   */
+  setWeights(weights: ReadonlyMap<string, Float32Array>): Promise<void>;
+  /** The model file itself with `weights` in place, as Blob parts (absent when the format cannot be written). */
+  exportOnnx?(weights: ReadonlyMap<string, Float32Array>): Promise<Uint8Array[]>;
   dispose(): void;
 }
 
-/** Let queued messages (a `cancel`) in between chunks. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Check a batch against the model's input; returns N. */
-export function checkBatch(batch: ProbeBatch, spec: ProbeInputSpec): number {
-  const { shape, data } = batch;
-  const expected = spec.layout === 'NCHW' ? ['N', spec.channels, spec.height ?? 'H', spec.width ?? 'W'] : ['N', spec.height ?? 'H', spec.width ?? 'W', spec.channels];
-  const fail = (why: string) =>
-    new ProbeError('PROBE_INPUT_SHAPE', `The batch does not fit input "${spec.name}": expected ${shapeText(expected)} (${spec.layout}), got ${shapeText(shape)}; ${why}.`, {
-      remedy: `Resize the inputs to the model's input size and lay them out as ${spec.layout}.`,
-    });
-  if (shape.length !== 4) throw fail(`the batch must be 4-D, ${spec.layout}`);
-  if (!shape.every((d) => Number.isInteger(d) && d >= 1)) throw fail('every dimension must be a positive integer');
-  const [n, a, b, c] = shape as [number, number, number, number];
-  const [channels, height, width] = spec.layout === 'NCHW' ? [a, b, c] : [c, a, b];
-  if (channels !== spec.channels) throw fail(`the model takes ${spec.channels} channel${spec.channels === 1 ? '' : 's'}, the batch has ${channels}`);
-  if (spec.height !== null && height !== spec.height) throw fail(`the model takes height ${spec.height}, the batch has ${height}`);
-  if (spec.width !== null && width !== spec.width) throw fail(`the model takes width ${spec.width}, the batch has ${width}`);
-  if (data.length !== n * a * b * c) throw fail(`the data holds ${data.length} values, the shape needs ${n * a * b * c}`);
-  return n;
-}
+/** The batch's image height and width. */
+const imageSize = (batch: ProbeBatch, spec: ProbeInputSpec): [number, number] =>
+  spec.layout === 'NCHW' ? [batch.shape[2] as number, batch.shape[3] as number] : [batch.shape[1] as number, batch.shape[2] as number];
 
 /**
  * A session over a runtime adapter: checks, U cache, chunked runs, projection.
@@ -93,79 +149,99 @@ export function checkBatch(batch: ProbeBatch, spec: ProbeInputSpec): number {
  */
 export function createProbeSession(source: ActivationSource): ProbeSession {
   const byName = new Map(source.layers.map((l) => [l.tensor, l]));
-  const cache = new Map<string, LayerNeurons>();
+  const lock = sessionLock();
   const info: ProbeModelInfo = {
     runnable: true,
     runtime: source.runtime,
     input: source.input,
     layers: source.layers.map(({ tensor, op, outChannels }) => ({ tensor, op, outChannels })),
   };
+  const layerNamed = (name: string): RunnableLayer => {
+    const layer = byName.get(name);
+    if (!layer) {
+      throw new ProbeError('PROBE_NO_SUCH_LAYER', `"${name}" is not a layer this model can probe.`, {
+        remedy: `Choose among the model's probe-able layers (${source.layers.length}): dense and conv weights used by a ${[...new Set(source.layers.map((l) => l.op))].join('/') || 'Conv/Gemm/MatMul'} op.`,
+      });
+    }
+    return layer;
+  };
+  const editor = createWeightEditor(source, layerNamed);
+  const neurons = neuronCache(editor.editedValues);
   return {
     info,
-    async run(batch, names, aggregate, hooks = {}) {
-      const { shouldCancel = () => false, onProgress } = hooks;
-      const cancelled = () => new ProbeError('PROBE_CANCELLED', 'The probe run was cancelled.');
-      const layers = [...new Set(names)].map((name) => {
-        const layer = byName.get(name);
-        if (!layer) {
-          throw new ProbeError('PROBE_NO_SUCH_LAYER', `"${name}" is not a layer this model can probe.`, {
-            remedy: `Choose among the model's probe-able layers (${source.layers.length}): dense and conv weights used by a ${[...new Set(source.layers.map((l) => l.op))].join('/') || 'Conv/Gemm/MatMul'} op.`,
-          });
-        }
-        return layer;
-      });
+    run: (batch, names, aggregate, hooks = {}) => lock.shared(async () => {
+      const layers = [...new Set(names)].map(layerNamed);
       const n = checkBatch(batch, source.input);
-      const perInput = batch.data.length / n;
-      const chunk = Math.max(1, Math.min(n, source.chunkSize));
-      const chunks = Math.ceil(n / chunk);
-      const missing = layers.filter((l) => !cache.has(l.tensor));
-      const total = missing.length + chunks;
-      let done = 0;
-      const step = (stage: string) => onProgress?.(done, total, stage);
+      const out = new Map<string, Float64Array>();
+      await chunkedRun(source, neurons, batch, layers, layers, { post: false }, hooks, (acts, start, m) => {
+        for (const layer of layers) {
+          const act = acts.get(layer.tensor) as LayerActivation;
+          const { neurons: u } = neurons.get(layer);
+          let values = out.get(layer.tensor);
+          if (!values) out.set(layer.tensor, (values = new Float64Array(n * u.rank)));
+          values.set(projectAggregateBatch(u, act.data, m, act.positions, act.bias, aggregate), start * u.rank);
+        }
+      });
+      return layers.map((layer) => {
+        const { definition, neurons: u } = neurons.get(layer);
+        // σ is copied: the cached one must survive the transfer of the result's buffers.
+        return { tensor: layer.tensor, definition, rank: u.rank, sigma: u.sigma.slice(), aggregates: out.get(layer.tensor) ?? new Float64Array(0) };
+      });
+    }),
 
-      try {
-        for (const layer of missing) {
-          if (shouldCancel()) throw cancelled();
-          step(`singular vectors of ${layer.tensor}`);
-          cache.set(layer.tensor, await layerNeurons(layer, shouldCancel));
-          done++;
-          await yieldToEventLoop();
-        }
-        const out = new Map(layers.map((l) => [l.tensor, new Float64Array(n * (cache.get(l.tensor) as LayerNeurons).neurons.rank)]));
-        for (let start = 0; start < n; start += chunk) {
-          if (shouldCancel()) throw cancelled();
-          const m = Math.min(chunk, n - start);
-          step(`running inputs ${start + 1}–${start + m} of ${n}`);
-          const data = batch.data.subarray(start * perInput, (start + m) * perInput);
-          const acts = await source.activations(data, [m, ...batch.shape.slice(1)], layers);
-          for (const layer of layers) {
-            const act = acts.get(layer.tensor);
-            if (!act) throw new ProbeError('PROBE_RUN_FAILED', `The runtime returned no activation for layer "${layer.tensor}".`);
-            if (act.data.length !== m * layer.outChannels * act.positions) {
-              throw new ProbeError(
-                'PROBE_RUN_FAILED',
-                `The activation of "${layer.tensor}" has ${act.data.length} values, ${m} inputs × ${layer.outChannels} channels × ${act.positions} positions needs ${m * layer.outChannels * act.positions}.`,
-              );
-            }
-            const { neurons } = cache.get(layer.tensor) as LayerNeurons;
-            const aggregates = projectAggregateBatch(neurons, act.data, m, act.positions, act.bias, aggregate);
-            (out.get(layer.tensor) as Float64Array).set(aggregates, start * neurons.rank);
-          }
-          done++;
-          await yieldToEventLoop();
-        }
-        step('done');
-        return layers.map((layer) => {
-          const { definition, neurons } = cache.get(layer.tensor) as LayerNeurons;
-          // σ is copied: the cached one must survive the transfer of the result's buffers.
-          return { tensor: layer.tensor, definition, rank: neurons.rank, sigma: neurons.sigma.slice(), aggregates: out.get(layer.tensor) as Float64Array };
+    respond: (batch, name, { stage, directions }, hooks = {}) => lock.shared(async () => {
+      const layer = layerNamed(name);
+      const post = stage === 'post';
+      const { postActivation } = layer;
+      if (post && 'missing' in postActivation) {
+        throw new ProbeError('PROBE_NO_ACTIVATION', `Layer "${layer.tensor}" has no post-activation to read: ${postActivation.missing}.`, {
+          remedy: 'Use the pre-activation (the layer’s own output) for this layer.',
         });
-      } catch (error) {
-        throw asRunFailure(error, `${source.runtime} failed to run the model`);
       }
-    },
+      const n = checkBatch(batch, source.input);
+      const [inHeight, inWidth] = imageSize(batch, source.input);
+      const c = layer.outChannels;
+      const channels = new Float32Array(n * c);
+      let grid = { outHeight: 0, outWidth: 0, row: 0, col: 0 };
+      let projected: Float64Array | null = null;
+      await chunkedRun(source, neurons, batch, [layer], directions ? [layer] : [], { post }, hooks, (acts, start, m) => {
+        const act = acts.get(layer.tensor) as LayerActivation;
+        grid = { outHeight: act.height, outWidth: act.width, ...centreReadout(inHeight, inWidth, act.height, act.width) };
+        const p = grid.row * act.width + grid.col;
+        const values = post ? (act.post as Float32Array) : act.data;
+        const pre = new Float32Array(m * c);
+        for (let i = 0; i < m; i++)
+          for (let o = 0; o < c; o++) {
+            const at = (i * c + o) * act.positions + p;
+            channels[(start + i) * c + o] = values[at] as number;
+            pre[i * c + o] = act.data[at] as number;
+          }
+        if (!directions) return;
+        const { neurons: u } = neurons.get(layer);
+        projected ??= new Float64Array(n * u.rank);
+        // One position: the 'mean' aggregate is Uᵀ(a − b) at (row, col) itself.
+        projected.set(projectAggregateBatch(u, pre, m, 1, act.bias, 'mean'), start * u.rank);
+      });
+      return {
+        tensor: layer.tensor,
+        stage,
+        postOp: post && 'op' in postActivation ? postActivation.op : null,
+        ...grid,
+        channels,
+        directions: projected,
+        // σ is copied: the cached one must survive the transfer of the result's buffers.
+        sigma: directions ? neurons.get(layer).neurons.sigma.slice() : null,
+      };
+    }),
+
+    weights: (name) => lock.shared(() => editor.weights(layerNamed(name))),
+
+    edit: (edits) => lock.exclusive(() => editor.edit(edits, (changed) => neurons.invalidate(changed))),
+
+    exportModel: (format) => lock.shared(() => editor.exportModel(format)),
+
     dispose() {
-      cache.clear();
+      neurons.clear();
       source.dispose();
     },
   };
@@ -173,11 +249,14 @@ export function createProbeSession(source: ActivationSource): ProbeSession {
 
 /** A session for a model without a runnable graph: it says why, and refuses to run. */
 export function notRunnableSession(reason: string, extra: Pick<ProbeModelInfo, 'runtime' | 'input'> = {}): ProbeSession {
+  const refuse = () => Promise.reject(new ProbeError('PROBE_NOT_RUNNABLE', reason, { remedy: 'Open an ONNX model (.onnx) or a TF.js layers model (model.json with its weight files) to run probes.' }));
   return {
     info: { runnable: false, reason, ...extra, layers: [] },
-    run() {
-      return Promise.reject(new ProbeError('PROBE_NOT_RUNNABLE', reason, { remedy: 'Open an ONNX model (.onnx) or a TF.js layers model (model.json with its weight files) to run probes.' }));
-    },
+    run: refuse,
+    respond: refuse,
+    weights: refuse,
+    edit: refuse,
+    exportModel: refuse,
     dispose() {},
   };
 }

@@ -97,7 +97,7 @@ describe('TF.js probes on @tensorflow/tfjs (cpu, Node)', () => {
     });
   });
 
-  it('conv1 (5×5 same, ReLU) and fc2 (softmax): A is the pre-activation without bias, and the aggregates are Uᵀ·A', async () => {
+  it('conv1 (5×5 same, ReLU) and fc2 (softmax): the aggregates are Uᵀ(A − b), A − b the pre-activation without bias', async () => {
     const [k1, b1, w2, b2] = await Promise.all(['conv1/kernel', 'conv1/bias', 'fc2/kernel', 'fc2/bias'].map(read));
     // Naive 'same' convolution, HWIO kernel, as n × 16 × (32·32).
     const a1 = new Float64Array(n * 16 * 1024);

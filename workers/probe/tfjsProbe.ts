@@ -1,9 +1,14 @@
 /**
  * TF.js layers models on @tensorflow/tfjs: the model is loaded from the dropped model.json and weight shards
  * (an in-memory IOHandler), a sub-model outputs the *inputs* of the probed Conv2D / Dense layers, and each
- * layer's pre-activation without bias, A − bias = x ⊛ W (or x·W), is computed here with the layer's own kernel,
- * strides, padding and dilation. So "A − bias" is exact even when the Keras layer fuses its activation. NHWC
- * results become c_out × positions per input. tfjs itself is passed in (the worker picks the cpu backend).
+ * layer's pre-activation A = x ⊛ W + b (or x·W + b) is computed here with the layer's own kernel, bias, strides,
+ * padding and dilation, so A is the pre-activation even when the Keras layer fuses its activation; the bias b is
+ * reported for the projection Uᵀ(A − b). NHWC results become c_out × positions per input.
+ *
+ * The post-activation (issue 8) is a sub-model output too: the layer's own output when its activation is not
+ * 'linear'; otherwise the output of the first Activation (not linear) / ReLU / LeakyReLU / ELU / PReLU /
+ * ThresholdedReLU / Softmax layer reached through a single-consumer chain of BatchNormalization (or linear
+ * Activation) layers. tfjs itself is passed in (the worker picks the cpu backend).
  *
  * Only top-level Conv2D and Dense layers with one inbound node are listed (layers of nested models are not).
  */
@@ -13,9 +18,10 @@ import { readJsonFile } from '../../src/formats/tfjs/readJsonFile';
 import { baseName } from '../../src/formats/tfjs/tfjsFileNames';
 import { interpretTfjsJson } from '../../src/formats/tfjs/tfjsModelJson';
 import { ProbeError, errorText, loadRuntime, shapeText } from './probeErrors';
-import type { ActivationSource, LayerActivation, ProbeSession, RunnableLayer } from './probeSession';
+import type { ActivationSource, LayerActivation, PostActivation, ProbeSession, RunnableLayer } from './probeSession';
 import { createProbeSession, notRunnableSession } from './probeSession';
 import { WEIGHTS_ONLY_REASON } from './weightsOnly';
+import { tfjsPostActivation, toChannelsFirst } from './tfjsPostActivation';
 
 /** The @tensorflow/tfjs module (its backend already chosen). */
 export type TfModule = typeof Tf;
@@ -27,8 +33,17 @@ const CHUNK = 16;
 interface TfjsProbeLayer extends RunnableLayer {
   /** The layer's input, or null when it is the model's input itself. */
   readonly source: Tf.SymbolicTensor | null;
-  /** Computes A − bias from the layer's input (NHWC / N × … × in) as n × c_out × positions. */
-  readonly preActivation: (x: Tf.Tensor, n: number) => Tf.Tensor;
+  /** Computes A = x ⊛ W + b from the layer's input (NHWC / N × … × in) as n × c_out × height × width. */
+  readonly preActivation: (x: Tf.Tensor, n: number) => Tf.Tensor4D;
+  /** The bias in A (length c_out), or null when the layer has none. */
+  readonly bias: Float64Array | null;
+  /** The symbolic tensor holding the post-activation, or null when there is none (`postActivation` says why). */
+  readonly post: Tf.SymbolicTensor | null;
+  /** Whether `post` is channels first (N × C × H × W) rather than channels last. */
+  readonly postChannelsFirst: boolean;
+  /** The Keras layer and its weight variable (a weight edit sets it). */
+  readonly layer: Tf.layers.Layer;
+  readonly variable: Tf.LayerVariable;
 }
 
 /** One manifest group as written in model.json. */
@@ -71,6 +86,7 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
     if (cls !== 'Conv2D' && cls !== 'Dense') continue;
     for (const variable of layer.weights) byWeight.set(variable.originalName, { layer, variable });
   }
+  const inModel = new Set(loaded.layers);
   const layers: TfjsProbeLayer[] = [];
   for (const weight of model.tensors as readonly TensorRef[]) {
     const found = byWeight.get(weight.name);
@@ -81,6 +97,17 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
     const source = input === modelInput || input.name === modelInput?.name ? null : input;
     const config = layer.getConfig();
     const kernel = variable.read();
+    const after = tfjsPostActivation(layer, inModel);
+    const postActivation: PostActivation = 'missing' in after ? { missing: after.missing } : { op: after.op };
+    const post = 'output' in after ? after.output : null;
+    // Elementwise layers after it keep its layout.
+    const postChannelsFirst = config.dataFormat === 'channelsFirst';
+    /** The bias variable (Keras: the layer's second weight, length c_out), read once. */
+    const biasOf = (outChannels: number) => {
+      const b = layer.weights.find((v) => v !== variable && v.shape.length === 1 && v.shape[0] === outChannels);
+      const tensor = b?.read();
+      return tensor ? { tensor, values: Float64Array.from(tensor.dataSync()) } : null;
+    };
     if (layer.getClassName() === 'Conv2D' && weight.kind === 'conv2d' && weight.shape.length === 4) {
       const padding = config.padding;
       if (padding !== 'same' && padding !== 'valid') continue;
@@ -88,22 +115,29 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
       const dilations = pair(config.dilationRate ?? 1);
       const channelsFirst = config.dataFormat === 'channelsFirst';
       const outChannels = weight.shape[3] as number;
+      const bias = biasOf(outChannels);
       layers.push({
         tensor: weight.name,
         op: 'Conv2D',
         outChannels,
         weight,
         matrix: { kind: 'conv', layout: 'HWIO' },
+        postActivation,
         source,
+        bias: bias?.values ?? null,
+        post,
+        postChannelsFirst,
+        layer,
+        variable,
         preActivation: (x, n) => {
           const nhwc = (channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x) as Tf.Tensor4D;
           const y = tf.conv2d(nhwc, kernel as Tf.Tensor4D, strides, padding, 'NHWC', dilations);
-          const positions = y.size / (n * outChannels);
-          return tf.transpose(tf.reshape(y, [n, positions, outChannels]), [0, 2, 1]);
+          return toChannelsFirst(tf, bias ? tf.add(y, bias.tensor) : y, n, outChannels, false);
         },
       });
     } else if (layer.getClassName() === 'Dense' && weight.kind === 'dense') {
       const [inDim, outChannels] = weight.shape as [number, number];
+      const bias = biasOf(outChannels);
       layers.push({
         tensor: weight.name,
         op: 'Dense',
@@ -111,12 +145,19 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
         weight,
         // Keras Dense kernels are in × out.
         matrix: { kind: 'dense', orientation: 'in×out' },
+        postActivation,
         source,
+        bias: bias?.values ?? null,
+        post,
+        postChannelsFirst,
+        layer,
+        variable,
         preActivation: (x, n) => {
           const flat = tf.reshape(x, [-1, inDim]) as Tf.Tensor2D;
           const y = tf.matMul(flat, kernel as Tf.Tensor2D);
-          const positions = y.size / (n * outChannels);
-          return tf.transpose(tf.reshape(y, [n, positions, outChannels]), [0, 2, 1]);
+          // Back to the input's middle axes (the grid), channels last.
+          const shaped = tf.reshape(bias ? tf.add(y, bias.tensor) : y, [n, ...x.shape.slice(1, -1), outChannels]);
+          return toChannelsFirst(tf, shaped, n, outChannels, false);
         },
       });
     }
@@ -124,11 +165,13 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
   return layers;
 }
 
-function tfjsSource(tf: TfModule, loaded: Tf.LayersModel, input: ActivationSource['input'], layers: readonly TfjsProbeLayer[]): ActivationSource {
+function tfjsSource(tf: TfModule, loaded: Tf.LayersModel, model: Model, input: ActivationSource['input'], layers: readonly TfjsProbeLayer[]): ActivationSource {
+  /** The values tfjs loaded for each weight edited so far, to restore them. */
+  const loadedValues = new Map<string, Float32Array>();
   const subModels = new Map<string, { model: Tf.LayersModel; outputs: Tf.SymbolicTensor[] }>();
-  /** The sub-model whose outputs are the inputs of `wanted` (built once per set of layers). */
-  const subModelFor = (wanted: readonly TfjsProbeLayer[]) => {
-    const outputs = [...new Set(wanted.flatMap((l) => (l.source ? [l.source] : [])))];
+  /** The sub-model whose outputs are the inputs of `wanted` and, with `post`, their post-activations (built once per set). */
+  const subModelFor = (wanted: readonly TfjsProbeLayer[], post: boolean) => {
+    const outputs = [...new Set(wanted.flatMap((l) => [...(l.source ? [l.source] : []), ...(post && l.post ? [l.post] : [])]))];
     if (outputs.length === 0) return null;
     const key = outputs.map((o) => o.name).join('\n');
     let sub = subModels.get(key);
@@ -138,38 +181,66 @@ function tfjsSource(tf: TfModule, loaded: Tf.LayersModel, input: ActivationSourc
     }
     return sub;
   };
+  /** The values of an n × c × height × width tensor (disposed here). */
+  const valuesOf = async (t: Tf.Tensor4D) => {
+    try {
+      return { data: (await t.data()) as Float32Array, height: t.shape[2], width: t.shape[3] };
+    } finally {
+      t.dispose();
+    }
+  };
   return {
     runtime: 'tfjs',
     input,
     layers,
     chunkSize: CHUNK,
-    async activations(data, shape, wantedLayers) {
+    async activations(data, shape, wantedLayers, options = {}) {
       const wanted = wantedLayers as readonly TfjsProbeLayer[];
+      const post = options.post === true;
       const n = shape[0] as number;
-      const sub = subModelFor(wanted);
+      const sub = subModelFor(wanted, post);
       const x = tf.tensor4d(data, shape as [number, number, number, number]);
       const results = new Map<string, LayerActivation>();
       try {
         const predicted = sub ? sub.model.predict(x, { batchSize: n }) : [];
-        const inputs = Array.isArray(predicted) ? predicted : [predicted];
+        const outputs = Array.isArray(predicted) ? predicted : [predicted];
+        const outputOf = (symbolic: Tf.SymbolicTensor) => outputs[sub?.outputs.indexOf(symbolic) ?? -1] as Tf.Tensor;
         try {
           for (const layer of wanted) {
-            const layerInput = layer.source && sub ? (inputs[sub.outputs.indexOf(layer.source)] as Tf.Tensor) : x;
-            const a = tf.tidy(() => layer.preActivation(layerInput, n));
-            try {
-              const values = (await a.data()) as Float32Array;
-              results.set(layer.tensor, { data: values, positions: a.shape[2] as number, bias: null });
-            } finally {
-              a.dispose();
-            }
+            const layerInput = layer.source ? outputOf(layer.source) : x;
+            const a = await valuesOf(tf.tidy(() => layer.preActivation(layerInput, n)));
+            const postValues = post && layer.post ? await valuesOf(tf.tidy(() => toChannelsFirst(tf, outputOf(layer.post as Tf.SymbolicTensor), n, layer.outChannels, layer.postChannelsFirst))) : null;
+            results.set(layer.tensor, {
+              data: a.data,
+              positions: a.height * a.width,
+              height: a.height,
+              width: a.width,
+              bias: layer.bias,
+              ...(postValues ? { post: postValues.data } : {}),
+            });
           }
         } finally {
-          for (const t of inputs) t.dispose();
+          for (const t of outputs) t.dispose();
         }
       } finally {
         x.dispose();
       }
       return results;
+    },
+    model,
+    async setWeights(weights) {
+      for (const layer of layers) {
+        const edited = weights.get(layer.tensor);
+        if (!edited && !loadedValues.has(layer.tensor)) continue;
+        if (!loadedValues.has(layer.tensor)) loadedValues.set(layer.tensor, Float32Array.from(await layer.variable.read().data()));
+        const value = tf.tensor(edited ?? (loadedValues.get(layer.tensor) as Float32Array), [...layer.weight.shape]);
+        try {
+          // The layer's other weights are passed as they are (the same tensors: tfjs leaves them alone).
+          layer.layer.setWeights(layer.layer.weights.map((v) => (v === layer.variable ? value : v.read())));
+        } finally {
+          value.dispose();
+        }
+      }
     },
     dispose() {
       loaded.dispose();
@@ -218,5 +289,5 @@ export async function openTfjsProbe(loadTf: () => Promise<TfModule>, model: Mode
     loaded.dispose();
     return notRunnableSession(`"${model.name}" has no top-level Conv2D or Dense layer to probe`, { runtime: 'tfjs', input: spec });
   }
-  return createProbeSession(tfjsSource(tf, loaded, spec, layers));
+  return createProbeSession(tfjsSource(tf, loaded, model, spec, layers));
 }

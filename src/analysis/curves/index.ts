@@ -32,3 +32,5 @@ export {
 export { RADIAL_INNER, preferredHue, radialPoints, sharedMaximum } from './radial';
 export type { CircuitMatrix } from './circuit';
 export { circuitMatrix, orderByOrientation } from './circuit';
+export type { CurveDetectorOptions, WeightEdit, WeightLayout } from './weightEdits';
+export { applyWeightEdits, curveDetectorKernel } from './weightEdits';

@@ -52,16 +52,18 @@ function tensorBytes(t: TensorToWrite | RawTensorToWrite): Uint8Array {
 }
 
 /**
- * Encode tensors (in the given order) and optional string metadata as one safetensors byte array.
+ * Encode tensors (in the given order) and optional string metadata as safetensors, in parts: the 8-byte length
+ * and padded header first, then each tensor's bytes. Joined they are the file; a `Blob` built from them never
+ * needs the whole file in one buffer (a large model's export).
  *
  * @param tensors values to encode (`TensorToWrite`) or raw bytes (`RawTensorToWrite`); names must be unique
  * @param metadata written as `__metadata__` when not empty (e.g. `{ format: 'pt', conv_layout: 'OIHW' }`)
  * @throws RangeError if a tensor's data length does not match its shape or dtype, or a name repeats
  */
-export function writeSafetensors(
+export function safetensorsParts(
   tensors: readonly (TensorToWrite | RawTensorToWrite)[],
   metadata: Readonly<Record<string, string>> = {},
-): Uint8Array {
+): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
   const chunks: Uint8Array[] = [];
@@ -88,12 +90,26 @@ export function writeSafetensors(
     json += ' '.repeat(pad);
     headerBytes = encoder.encode(json);
   }
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let at = 8 + headerBytes.length;
-  for (const bytes of chunks) {
+  const head = new Uint8Array(8 + headerBytes.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  head.set(headerBytes, 8);
+  return [head, ...chunks];
+}
+
+/**
+ * Encode tensors (in the given order) and optional string metadata as one safetensors byte array
+ * ({@link safetensorsParts}, joined).
+ *
+ * @throws RangeError as {@link safetensorsParts}
+ */
+export function writeSafetensors(
+  tensors: readonly (TensorToWrite | RawTensorToWrite)[],
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
+  const parts = safetensorsParts(tensors, metadata);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const bytes of parts) {
     out.set(bytes, at);
     at += bytes.length;
   }
