@@ -14,6 +14,7 @@ import { ViewActionsProvider } from '../views/shared/viewActions';
 import type { ViewActionRequest } from '../views/shared/viewActions';
 import { ChartExport } from './ChartExport';
 import { ProbePage } from './ProbePage';
+import { CurvesPage } from './CurvesPage';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
@@ -177,13 +178,29 @@ export function App() {
             >
               Directions at work
             </button>
+            <button
+              type="button"
+              className={`tab${page === 'curves' ? ' active' : ''}`}
+              aria-current={page === 'curves' ? 'page' : undefined}
+              data-testid="tab-curves"
+              disabled={selected === null}
+              onClick={() => {
+                if (selected) store.getState().openLayer(selected);
+                store.getState().showCurves();
+              }}
+              title="How the selected layer's units respond to curves, lines and angles at every orientation (curve circuits)"
+            >
+              Curve circuits
+            </button>
           </nav>
         ) : null}
         <ProgressBar />
         {info ? <SettingsBar /> : null}
         {info ? <ExportMenu /> : null}
       </div>
-      {info && page === 'probe' ? (
+      {info && page === 'curves' ? (
+        <CurvesPage />
+      ) : info && page === 'probe' ? (
         <ProbePage />
       ) : info && page === 'scan' ? (
         <main className="workspace scan-page" aria-label="Whole-model scan" data-page="scan">

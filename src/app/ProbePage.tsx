@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { InputPreprocessing } from '../analysis/probeInputs/inputSpec';
-import { defaultPreprocessing, samplePreprocessing } from '../analysis/probeInputs/inputSpec';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 import { selectModelInfo, selectSelectedTensorName } from '../state/selectors';
 import type { AppState } from '../state/appState';
@@ -40,17 +39,11 @@ export function ProbePage() {
   const info = useAppStore(selectModelInfo);
   const builtinRequested = useAppStore(selectBuiltinRequested);
   const sampleAvailable = source?.kind === 'sample' && Object.keys(probe.names).length > 0;
-  const [preprocessing, setPreprocessing] = useState<InputPreprocessing>(() => (sampleAvailable ? samplePreprocessing : defaultPreprocessing(undefined)));
+  const setPreprocessing = useCallback((p: InputPreprocessing) => store.getState().setPreprocessing(p), [store]);
 
   useEffect(() => {
     void store.getState().openProbeModel();
   }, [store, probe.files]);
-  // Once the model's input is known, start from what it says (the sample: its own settings).
-  const spec = probe.model?.input;
-  useEffect(() => {
-    if (spec) setPreprocessing(sampleAvailable ? { ...samplePreprocessing, layout: spec.layout } : defaultPreprocessing(spec));
-  }, [spec, sampleAvailable]);
-
   const onInputs = useCallback(
     (set: PanelInputSet | null) => {
       store.getState().setProbeInputs(
@@ -140,7 +133,7 @@ export function ProbePage() {
               </summary>
               <InputPanel
                 spec={probe.model.input}
-                value={preprocessing}
+                value={probe.preprocessing}
                 onChange={setPreprocessing}
                 onInputs={onInputs}
                 busy={running}

@@ -8,10 +8,11 @@ import type { SettingsSlice } from './slices/settingsSlice';
 import type { PermalinkSlice } from './slices/permalinkSlice';
 import type { TrapSlice } from './slices/trapSlice';
 import type { ProbeSlice } from './slices/probeSlice';
+import type { CurvesSlice } from './slices/curvesSlice';
 import type { ProbeClient } from '../compute/probeClient';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice & CurvesSlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {

@@ -8,6 +8,7 @@ import { createSettingsSlice } from './slices/settingsSlice';
 import { createPermalinkSlice } from './slices/permalinkSlice';
 import { createProbeSlice } from './slices/probeSlice';
 import { createTrapSlice } from './slices/trapSlice';
+import { createCurvesSlice } from './slices/curvesSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -20,6 +21,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createPermalinkSlice(...a),
     ...createProbeSlice(deps)(...a),
     ...createTrapSlice(deps)(...a),
+    ...createCurvesSlice(deps)(...a),
   }));
 }
 

@@ -7,6 +7,8 @@
 import type { ConvDefinition } from '../analysis/spectra/layerSpectrum';
 import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
 import type { EigenvalueNormalization } from '../analysis/metrics/layerMetrics';
+import type { CurveOptions } from './curveOptions';
+import { DEFAULT_CURVE_OPTIONS, decodeCurveOptions, encodeCurveOptions } from './curveOptions';
 
 export const PERMALINK_VERSION = 1;
 
@@ -19,8 +21,8 @@ export type PermalinkSource =
 export interface PermalinkState {
   readonly source: PermalinkSource | null;
   readonly layer: string | null;
-  /** The page: the whole-model scan, the layer's view, or its probes. */
-  readonly view: 'scan' | 'layer' | 'probe';
+  /** The page: the whole-model scan, the layer's view, its probes, or its curve circuits. */
+  readonly view: 'scan' | 'layer' | 'probe' | 'curves';
   /** Probes: the built-in input set (local images cannot be in a URL), aggregation, threshold, drawing, direction. */
   readonly probe: {
     readonly inputs: 'builtin' | null;
@@ -32,6 +34,10 @@ export interface PermalinkState {
     readonly scope: 'all' | 'layer';
     readonly direction: number | null;
   };
+  /** Curve circuits: the stimulus (SCIENCE.md §4: every parameter is in the link), the read-out and the display. */
+  readonly curves: CurveOptions;
+  /** The unit in focus on the curves page. */
+  readonly curveUnit: number | null;
   /** The column colouring the scan. */
   readonly metric: string;
   readonly conv: ConvDefinition;
@@ -48,6 +54,8 @@ export const DEFAULT_PERMALINK: PermalinkState = {
   layer: null,
   view: 'scan',
   probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all', direction: null },
+  curves: DEFAULT_CURVE_OPTIONS,
+  curveUnit: null,
   metric: 'alpha',
   conv: 'ww-pooled',
   operatorInputSize: 16,
@@ -82,6 +90,8 @@ export function encodePermalink(state: PermalinkState): string {
   if (p.weighted !== dp.weighted) q.set('jw', p.weighted ? '1' : '0');
   if (p.scope !== dp.scope) q.set('probe', p.scope);
   if (p.direction !== dp.direction) q.set('dir', String(p.direction));
+  encodeCurveOptions(q, state.curves);
+  if (state.curveUnit !== null) q.set('cunit', String(state.curveUnit));
   if (state.conv !== DEFAULT_PERMALINK.conv) q.set('conv', state.conv);
   if (state.operatorInputSize !== DEFAULT_PERMALINK.operatorInputSize) q.set('n', String(state.operatorInputSize));
   if (state.mpFit !== DEFAULT_PERMALINK.mpFit) q.set('mp', state.mpFit ? '1' : '0');
@@ -117,8 +127,10 @@ export function decodePermalink(search: string): PermalinkState {
   return {
     source: sample ? { kind: 'sample', id: sample } : urls.length > 0 ? { kind: 'url', urls } : files ? { kind: 'files', names: files } : null,
     layer: q.get('layer'),
-    view: q.get('view') === 'layer' ? 'layer' : q.get('view') === 'probe' ? 'probe' : 'scan',
+    view: (['layer', 'probe', 'curves'] as const).find((v) => v === q.get('view')) ?? 'scan',
     probe: decodeProbe(q),
+    curves: decodeCurveOptions(q),
+    curveUnit: q.has('cunit') && Number.isInteger(Number(q.get('cunit'))) && Number(q.get('cunit')) >= 0 && Number(q.get('cunit')) < 1e6 ? Number(q.get('cunit')) : null,
     metric: METRIC_NAME.test(metric) ? metric : DEFAULT_PERMALINK.metric,
     conv: (CONV_DEFINITIONS as readonly string[]).includes(conv ?? '') ? (conv as ConvDefinition) : DEFAULT_PERMALINK.conv,
     operatorInputSize: Number.isInteger(n) && n >= 1 && n <= 256 ? n : DEFAULT_PERMALINK.operatorInputSize,

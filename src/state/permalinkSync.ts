@@ -23,6 +23,8 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
       scope: state.probe.options.scope,
       direction: state.probe.direction,
     },
+    curves: state.curves.options,
+    curveUnit: state.curves.unit,
     metric: state.view.scanMetric,
     conv: s.conv ?? 'ww-pooled',
     operatorInputSize: s.operatorInputSize ?? 16,
@@ -66,6 +68,8 @@ export function syncPermalink(
     builtinInputs: link.probe.inputs === 'builtin',
   });
   state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted, scope: link.probe.scope });
+  state.setCurveOptions(link.curves);
+  state.focusUnit(link.curveUnit);
   if (link.source?.kind === 'url') void state.openUrls(link.source.urls);
   else void state.openSample(link.source?.kind === 'sample' ? link.source.id : fallbackSample);
   let last = '';
@@ -88,6 +92,7 @@ export function syncPermalink(
       if (page !== null) s.openLayer(wanted);
       else if (s.selection.tensor !== wanted) s.selectTensor(wanted);
       if (page === 'probe') s.showProbe();
+      if (page === 'curves') s.showCurves();
       return;
     }
     if (s.restore.files !== null && s.model.source?.kind === 'files') s.setRestore({ files: null });

@@ -11,6 +11,7 @@ import { LayerTable } from '../../views/scan/LayerTable';
 import { TrapView } from '../../views/trap/TrapView';
 import { ErrorBanner } from '../ErrorBanner';
 import { ProbeEmbed } from './ProbeEmbed';
+import { CurvesEmbed } from './CurvesEmbed';
 import type { EmbedPanel } from './embedParams';
 import { PANEL_TITLES, appUrlOf } from './embedParams';
 
@@ -65,6 +66,8 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
           <LayerTable />
         ) : probe ? (
           <ProbeEmbed panel={panel} />
+        ) : panel === 'tuning' || panel === 'curvature' || panel === 'circuit' ? (
+          <CurvesEmbed panel={panel} />
         ) : (
           <LayerPanel panel={panel} />
         )}

@@ -4,7 +4,7 @@
  */
 
 /** The views an embed can show: the scan's three, the layer view's five, and the probe page's four. */
-export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap'] as const;
+export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap', 'tuning', 'curvature', 'circuit'] as const;
 export type EmbedPanel = (typeof EMBED_PANELS)[number];
 
 /** Query parameters that belong to embeds, not to the permalink. */
@@ -23,6 +23,9 @@ export const PANEL_TITLES: Record<EmbedPanel, string> = {
   hypergraph: 'the singular-direction hypergraph',
   jaccard: 'class similarity of the direction profiles',
   overlap: 'class overlap by layer',
+  tuning: 'radial tuning curves',
+  curvature: 'orientation × curvature of a unit',
+  circuit: 'the weights between curve units',
 };
 
 export interface EmbedOptions {
@@ -36,7 +39,7 @@ export function embedOptions(search: string): EmbedOptions | null {
   if (q.get('embed') !== '1') return null;
   const panel = q.get('panel') ?? '';
   const theme = q.get('theme');
-  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : q.get('view') === 'probe' ? 'hypergraph' : 'depth';
+  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : q.get('view') === 'probe' ? 'hypergraph' : q.get('view') === 'curves' ? 'tuning' : 'depth';
   return {
     panel: (EMBED_PANELS as readonly string[]).includes(panel) ? (panel as EmbedPanel) : fallback,
     theme: theme === 'light' || theme === 'dark' ? theme : 'system',

@@ -9,7 +9,7 @@ export interface PermalinkSlice {
     /** The link was made on these local files: ask the user to drop them. */
     files: readonly string[] | null;
     /** Show that layer's page (its view or its probes) rather than the scan with it selected. */
-    page: 'layer' | 'probe' | null;
+    page: 'layer' | 'probe' | 'curves' | null;
     /** Load the built-in probe inputs once the model's probe form is known. */
     builtinInputs: boolean;
   };

@@ -5,7 +5,7 @@ import type { ProbeClient } from '../../compute/probeClient';
 import type { FileEntry } from '../../../workers/protocol';
 import type { ProbeBatch, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
 import { createAppStore } from '../createAppStore';
-import { testModel, testTensor } from '../testing/testModel';
+import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import type { ProbeInputSet } from './probeSlice';
 
 const info = testModel([testTensor('conv1.weight', [4, 3]), testTensor('fc.weight', [2, 4])]);
@@ -59,6 +59,10 @@ function fakeProbe(opts: { runnable?: boolean; fail?: boolean; hold?: boolean } 
         (tensor): ProbeLayerResult => ({ tensor, definition: 'dense', rank: 2, sigma: new Float64Array([2, 1]), aggregates: new Float64Array([1, 0, 0, 1]) }),
       );
     },
+    respond: idleProbeClient.respond,
+    weights: idleProbeClient.weights,
+    edit: idleProbeClient.edit,
+    exportModel: idleProbeClient.exportModel,
     dispose() {},
   };
   return { client, runs, opens: () => opens, release: () => release() };

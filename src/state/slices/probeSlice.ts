@@ -2,6 +2,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { FileEntry, SerializedError } from '../../../workers/protocol';
 import type { ProbeAggregate, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
 import type { AppState, StoreDeps } from '../appState';
+import type { InputPreprocessing } from '../../analysis/probeInputs/inputSpec';
+import { defaultPreprocessing, samplePreprocessing } from '../../analysis/probeInputs/inputSpec';
 import { toSerializedError } from '../toSerializedError';
 
 /**
@@ -53,6 +55,11 @@ export interface ProbeSlice {
     options: ProbeOptions;
     /** The selected singular direction (0-based rank) of the selected layer, linked to its spectrum. */
     direction: number | null;
+    /**
+     * How images become the model's input (size, channels, layout, normalisation): what the model's input says once
+     * it is open (the sample: its training settings), adjustable by the user; shared by the probes and the curve stimuli.
+     */
+    preprocessing: InputPreprocessing;
   };
   /**
    * Forget the previous model's probes and remember the files to probe (called when a model opens). A sample whose
@@ -71,6 +78,7 @@ export interface ProbeSlice {
   cancelProbe(): void;
   setProbeOptions(change: Partial<ProbeOptions>): void;
   selectDirection(direction: number | null): void;
+  setPreprocessing(preprocessing: InputPreprocessing): void;
 }
 
 /** The probe model's name of the selected layer, as a one-element list (none when it is not probe-able). */
@@ -97,6 +105,7 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
     error: null,
     options,
     direction: null,
+    preprocessing: Object.keys(names).length > 0 ? samplePreprocessing : defaultPreprocessing(undefined),
   });
   return (set, get) => ({
     probe: empty([], {}, DEFAULT_PROBE_OPTIONS),
@@ -116,7 +125,11 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
       const mine = (opening = deps.probeClient.open(files).then(
         (model) => {
           if (get().probe.files !== files) return;
-          set((s) => ({ probe: { ...s.probe, status: 'ready', model } }));
+          // Start from what the model's input says (the sample, probed in its TF.js form: its own settings).
+          const spec = model.input;
+          const sample = Object.keys(get().probe.names).length > 0;
+          const preprocessing = spec ? (sample ? { ...samplePreprocessing, layout: spec.layout } : defaultPreprocessing(spec)) : get().probe.preprocessing;
+          set((s) => ({ probe: { ...s.probe, status: 'ready', model, preprocessing } }));
         },
         (error: unknown) => {
           if (get().probe.files !== files) return;
@@ -178,6 +191,10 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
       set((s) => ({ probe: { ...s.probe, options } }));
       // A new aggregate changes the numbers: run again if there was a run.
       if (options.aggregate !== before.aggregate && Object.keys(get().probe.results).length > 0) void get().runProbe();
+    },
+
+    setPreprocessing(preprocessing) {
+      set((s) => ({ probe: { ...s.probe, preprocessing } }));
     },
 
     selectDirection(direction) {

@@ -1,8 +1,8 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from '../appState';
 
-/** Which page is shown: the whole-model scan, one layer's view, or one layer's singular directions at work (probes). */
-export type Page = 'scan' | 'layer' | 'probe';
+/** Which page is shown: the whole-model scan, one layer's view, its singular directions at work (probes), or its curve circuits. */
+export type Page = 'scan' | 'layer' | 'probe' | 'curves';
 
 export interface SelectionSlice {
   selection: { tensor: string | null };
@@ -22,6 +22,8 @@ export interface SelectionSlice {
   showScan(): void;
   /** Show the probes page of the selected layer. */
   showProbe(): void;
+  /** Show the curve-circuits page of the selected layer. */
+  showCurves(): void;
   setSpectrumScale(scale: 'log' | 'linear'): void;
   setScanMetric(column: string): void;
 }
@@ -47,6 +49,9 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   },
   showProbe() {
     set((s) => ({ view: { ...s.view, page: 'probe' } }));
+  },
+  showCurves() {
+    set((s) => ({ view: { ...s.view, page: 'curves' } }));
   },
   setSpectrumScale(scale) {
     set((s) => ({ view: { ...s.view, spectrumScale: scale } }));

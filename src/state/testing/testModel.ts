@@ -30,5 +30,17 @@ export const idleProbeClient: ProbeClient = {
   async run() {
     throw new Error('not used');
   },
+  async respond() {
+    throw new Error('not used');
+  },
+  async weights() {
+    throw new Error('not used');
+  },
+  async edit() {
+    throw new Error('not used');
+  },
+  async exportModel() {
+    throw new Error('not used');
+  },
   dispose() {},
 };

@@ -111,6 +111,8 @@ export function UnitRankingTable({ tunings, labels, selected, onSelect, onHover,
                 key={r.unit}
                 className={`curve-unit-row${isSelected ? ' selected' : ''}${r.unit === highlighted ? ' hovered' : ''}${r.tuning.echo ? ' has-echo' : ''}`}
                 data-unit={r.unit}
+                data-theta={r.tuning.preferredThetaDeg}
+                data-selectivity={r.tuning.selectivity}
                 aria-current={isSelected ? 'true' : undefined}
                 tabIndex={r.unit === tabbable ? 0 : -1}
                 onClick={() => onSelect(r.unit)}
