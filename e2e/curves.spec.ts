@@ -65,4 +65,24 @@ test('a hand-built line detector comes out tuned to its orientation, and rotatin
   }
   await page.getByTestId('curve-radial').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'curves-line-detector.png') });
+
+  // Circuit editing: channel 0's kernel replaced by a hand-built vertical line detector now prefers 90°.
+  await page.getByTestId('edit-op').selectOption('replace');
+  await page.getByTestId('edit-unit').fill('0');
+  await page.getByTestId('edit-theta').fill('90');
+  await page.getByTestId('edit-radius').fill('0');
+  await page.getByTestId('edit-apply').click();
+  await expect(page.getByTestId('curve-edit')).toHaveAttribute('data-edits', '1', { timeout: 60_000 });
+  await expect(page.getByTestId('edit-before-after')).toBeVisible({ timeout: 60_000 });
+  const preferred = async () => Number(await page.locator('.curve-unit-row[data-unit="0"]').getAttribute('data-theta'));
+  await expect.poll(async () => Math.abs((((await preferred()) - 90) % 180 + 270) % 180 - 90)).toBeLessThanOrEqual(2);
+  await page.getByTestId('edit-before-after').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'curves-line-detector-edited.png') });
+  // The edited model downloads as ONNX; the file the user dropped is untouched (it is only ever read).
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('edit-export-onnx').click()]);
+  expect(onnx.suggestedFilename()).toBe('line-detector.edited.onnx');
+  // Back to the file's weights: channel 0 prefers 0° again.
+  await page.getByTestId('edit-reset').click();
+  await expect(page.getByTestId('curve-edit')).toHaveAttribute('data-edits', '0');
+  await expect.poll(async () => Math.abs((((await preferred()) - 0) % 180 + 270) % 180 - 90), { timeout: 60_000 }).toBeLessThanOrEqual(1);
 });

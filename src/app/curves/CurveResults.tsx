@@ -8,6 +8,8 @@ import { UnitRankingTable } from '../../views/curves/UnitRankingTable';
 import type { RadialUnit } from '../../views/curves/radialTuningChart';
 import { heatmapValues, layerCurves, radialValues, sharedMaxOf, shownUnits, tuningsCsv } from './curveModel';
 import { CircuitPanel } from './CircuitPanel';
+import { EditPanel } from './EditPanel';
+import { rankUnits } from '../../analysis/curves';
 import { ChartExport } from '../ChartExport';
 import { download, stem } from '../download';
 
@@ -47,6 +49,15 @@ export function CurveResults({ only }: { only?: CurvePanel }) {
   const exportName = `${stem(info?.name ?? 'model')}-${(layer ?? 'layer').replace(/[^\w.-]+/g, '_')}`;
   const unitsWord = options.units === 'channels' ? 'channels' : 'singular directions';
   const scaleWord = options.scale === 'z' ? 'σ of baseline' : 'raw';
+  // The circuit's input family (the most selective channels of the layer before), offered as the edit's source units.
+  const suggestedInputs = useMemo(() => {
+    const c = previous ? layerCurves(previous, { units: 'channels', scale: 'z' }, result?.options.kind !== 'angle') : null;
+    return c
+      ? rankUnits(c.tunings, 'selectivity')
+          .slice(0, 8)
+          .map((t) => t.unit)
+      : [];
+  }, [previous, result]);
   const show = (panel: CurvePanel) => only === undefined || only === panel;
   const actions = only === undefined;
 
@@ -139,6 +150,7 @@ export function CurveResults({ only }: { only?: CurvePanel }) {
           ) : null}
         </div>
         ) : null}
+        {actions ? <EditPanel key={layer ?? ''} suggestedInputs={suggestedInputs} /> : null}
         {previous && show('circuit') ? <CircuitPanel from={previous} to={sweep} periodicLines={result?.options.kind !== 'angle'} actions={actions} /> : null}
       </div>
     ) : null}

@@ -6,9 +6,12 @@ import type { CurveOptions } from '../curveOptions';
 import { DEFAULT_CURVE_OPTIONS } from '../curveOptions';
 import { baselineStats, defaultRadii, defaultStimulus, stimulusBatch, sweepGrid, sweepParams } from '../../analysis/curves';
 import { baselineStimuli } from '../../analysis/curves/baseline';
+import type { WeightEdit } from '../../analysis/curves/weightEdits';
+import { curveDetectorKernel } from '../../analysis/curves/weightEdits';
 import type { InputPreprocessing } from '../../analysis/probeInputs/inputSpec';
 import type { AppState, StoreDeps } from '../appState';
 import { toSerializedError } from '../toSerializedError';
+import { selectedProbeLayerName } from './probeSlice';
 
 /**
  * Curve circuits, live (issue 8; SCIENCE.md §4): synthetic curve / line / angle stimuli run through the model in the
@@ -53,12 +56,25 @@ export interface CurvesSlice {
     result: CurveResult | null;
     /** The unit in focus (heatmap, isolated in the radial plot), an index into channels or directions. */
     unit: number | null;
+    /** Weight edits in force in the probe worker's copy of the model (never the file). */
+    edits: readonly WeightEdit[];
+    /** The result of the unedited model with the same stimuli, for before/after (null without edits). */
+    before: CurveResult | null;
   };
   setCurveOptions(change: Partial<CurveOptions>): void;
   /** Run both sweeps and the baseline through the selected layer (and the conv layer before it). */
   runCurves(): Promise<void>;
   cancelCurves(): void;
   focusUnit(unit: number | null): void;
+  /**
+   * Put `edits` in force (replacing the previous ones; [] restores the file's weights) and rerun the stimuli; the
+   * unedited result is kept (or computed first) for before/after.
+   */
+  applyEdits(edits: readonly WeightEdit[]): Promise<void>;
+  /** A hand-built curve detector (`curveDetectorKernel`) as unit `unit`'s kernel in the selected layer, added to the edits. */
+  replaceWithCurveDetector(unit: number, thetaDeg: number, radiusPx: number): Promise<void>;
+  /** The edited model as a file (ONNX models: ONNX or safetensors; TF.js: safetensors). */
+  exportEdited(format: 'onnx' | 'safetensors'): Promise<{ name: string; blob: Blob }>;
 }
 
 /** Stimuli per worker request: bounds the batch's memory (256 × 3 × 224² float32 ≈ 150 MB at most). */
@@ -94,13 +110,53 @@ export function toSweepResponses(values: ArrayLike<number>, units: number, grid:
 export const createCurvesSlice = (deps: StoreDeps): StateCreator<AppState, [], [], CurvesSlice> => {
   let controller: AbortController | null = null;
   return (set, get) => ({
-    curves: { status: 'idle', options: DEFAULT_CURVE_OPTIONS, progress: null, error: null, result: null, unit: null },
+    curves: { status: 'idle', options: DEFAULT_CURVE_OPTIONS, progress: null, error: null, result: null, unit: null, edits: [], before: null },
 
     setCurveOptions(change) {
       const before = get().curves.options;
       const options = { ...before, ...change };
       const stale = STIMULUS_KEYS.some((k) => options[k] !== before[k]);
-      set((s) => ({ curves: { ...s.curves, options, ...(stale ? { result: null, status: s.curves.status === 'running' ? 'running' : 'idle' } : {}) } }));
+      set((s) => ({ curves: { ...s.curves, options, ...(stale ? { result: null, before: null, status: s.curves.status === 'running' ? 'running' : 'idle' } : {}) } }));
+    },
+
+    async applyEdits(edits) {
+      const fail = (error: unknown) => set((s) => ({ curves: { ...s.curves, status: 'error', error: toSerializedError(error) } }));
+      try {
+        const { result, edits: current } = get().curves;
+        let before = get().curves.before;
+        if (edits.length > 0 && before === null) {
+          // The unedited responses to the same stimuli: the current result if it has no edits, else run them.
+          if (result && current.length === 0) before = result;
+          else {
+            await deps.probeClient.edit([]);
+            set((s) => ({ curves: { ...s.curves, edits: [] } }));
+            await get().runCurves();
+            before = get().curves.result;
+          }
+        }
+        await deps.probeClient.edit(edits);
+        set((s) => ({ curves: { ...s.curves, edits, before: edits.length > 0 ? before : null } }));
+        await get().runCurves();
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async replaceWithCurveDetector(unit, thetaDeg, radiusPx) {
+      const layer = selectedProbeLayerName(get());
+      if (layer === null) return;
+      try {
+        const w = await deps.probeClient.weights(layer);
+        const [inChannels, kh, kw] = w.layout === 'OIHW' ? [w.shape[1], w.shape[2], w.shape[3]] : w.layout === 'HWIO' ? [w.shape[2], w.shape[0], w.shape[1]] : [w.layout === 'out×in' ? w.shape[1] : w.shape[0], 1, 1];
+        const kernel = curveDetectorKernel({ inChannels: inChannels ?? 1, kh: kh ?? 1, kw: kw ?? 1, thetaDeg, radiusPx, widthPx: 1 });
+        await get().applyEdits([...get().curves.edits, { tensor: layer, op: 'replace', outUnit: unit, kernel }]);
+      } catch (error) {
+        set((s) => ({ curves: { ...s.curves, status: 'error', error: toSerializedError(error) } }));
+      }
+    },
+
+    exportEdited(format) {
+      return deps.probeClient.exportModel(format);
     },
 
     focusUnit(unit) {
@@ -114,12 +170,9 @@ export const createCurvesSlice = (deps: StoreDeps): StateCreator<AppState, [], [
     async runCurves() {
       await get().openProbeModel();
       const { model, names, preprocessing, inputs } = get().probe;
-      const scanName = get().selection.tensor;
-      if (!model?.runnable || scanName === null) return;
-      const toProbe = Object.fromEntries(Object.entries(names).map(([from, to]) => [to, from]));
-      const probeName = toProbe[scanName] ?? scanName;
+      const probeName = selectedProbeLayerName(get());
+      if (!model?.runnable || probeName === null) return;
       const index = model.layers.findIndex((l) => l.tensor === probeName);
-      if (index < 0) return;
       // The circuit view needs the conv layer before this one (when there is one).
       const previous = model.layers.slice(0, index).reverse().find((l) => /conv/i.test(l.op));
       const layers = [...(previous && /conv/i.test(model.layers[index]?.op ?? '') ? [previous.tensor] : []), probeName];

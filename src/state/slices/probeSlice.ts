@@ -81,13 +81,13 @@ export interface ProbeSlice {
   setPreprocessing(preprocessing: InputPreprocessing): void;
 }
 
-/** The probe model's name of the selected layer, as a one-element list (none when it is not probe-able). */
-function selectedProbeLayer(state: AppState): string[] {
+/** The probe model's name of the selected layer (the sample's TF.js name for its scanned name), or null when it is not probe-able. */
+export function selectedProbeLayerName(state: AppState): string | null {
   const { model, names } = state.probe;
   const scanName = state.selection.tensor;
-  if (!model || scanName === null) return [];
+  if (!model || scanName === null) return null;
   const probeName = Object.entries(names).find(([, to]) => to === scanName)?.[0] ?? scanName;
-  return model.layers.some((l) => l.tensor === probeName) ? [probeName] : [];
+  return model.layers.some((l) => l.tensor === probeName) ? probeName : null;
 }
 
 export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], [], ProbeSlice> => {
@@ -114,7 +114,8 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
       controller?.abort();
       controller = null;
       opening = null;
-      set((s) => ({ probe: empty(files, names, s.probe.options) }));
+      // Curve results and weight edits belong to the previous model too.
+      set((s) => ({ probe: empty(files, names, s.probe.options), curves: { ...s.curves, status: 'idle', progress: null, error: null, result: null, unit: null, edits: [], before: null } }));
     },
 
     openProbeModel() {
@@ -149,7 +150,8 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
       await get().openProbeModel();
       const { model, inputs, options, files } = get().probe;
       if (!model?.runnable || !inputs) return;
-      const layers = options.scope === 'all' ? model.layers.map((l) => l.tensor) : selectedProbeLayer(get());
+      const selectedLayer = selectedProbeLayerName(get());
+      const layers = options.scope === 'all' ? model.layers.map((l) => l.tensor) : selectedLayer === null ? [] : [selectedLayer];
       if (layers.length === 0) return;
       controller?.abort();
       const mine = new AbortController();
