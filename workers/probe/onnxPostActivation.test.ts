@@ -42,6 +42,41 @@ describe('onnxPostActivation', () => {
     expect(postAfter([{ op: 'Sigmoid', inputs: ['a'], outputs: ['s'] }])).toEqual({ op: 'Sigmoid', value: 's' });
   });
 
+  it("recognises paddle2onnx's decomposed hard-swish x · Clip(x + 3, 0, 6) / 6, after a BN-style affine step", () => {
+    const affine = [
+      { op: 'Mul', inputs: ['a', 'k'], outputs: ['m'] },
+      { op: 'Add', inputs: ['m', 'k'], outputs: ['y'] },
+    ];
+    // (y · Clip(y + 3)) / 6: the "/ 6" after the gating Mul is part of the value read.
+    expect(
+      postAfter([
+        ...affine,
+        { op: 'Add', inputs: ['y', 'q'], outputs: ['y3'] },
+        { op: 'Clip', inputs: ['y3', 'q', 'k'], outputs: ['c'] },
+        { op: 'Mul', inputs: ['y', 'c'], outputs: ['yc'] },
+        { op: 'Div', inputs: ['yc', 'q'], outputs: ['hs'] },
+        { op: 'Conv', inputs: ['hs', 'w2'], outputs: ['next'] },
+      ]),
+    ).toEqual({ op: 'HardSwish', value: 'hs' });
+    // y · (Clip(y + 3) / 6): the division inside the gate.
+    expect(
+      postAfter([
+        ...affine,
+        { op: 'Add', inputs: ['y', 'q'], outputs: ['y3'] },
+        { op: 'Clip', inputs: ['y3', 'q', 'k'], outputs: ['c'] },
+        { op: 'Div', inputs: ['c', 'q'], outputs: ['g'] },
+        { op: 'Mul', inputs: ['g', 'y'], outputs: ['hs'] },
+      ]),
+    ).toEqual({ op: 'HardSwish', value: 'hs' });
+    // A Mul of y by a computed value that is not a gate of y (a residual product) is no activation.
+    expect(
+      postAfter([
+        { op: 'Add', inputs: ['a', 'x'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['a', 's'], outputs: ['p'] },
+      ]),
+    ).toMatchObject({ missing: expect.stringContaining('goes to 2 nodes') });
+  });
+
   it('says why there is none: a pool, a residual Add, several consumers, no consumer', () => {
     expect(postAfter([{ op: 'MaxPool', name: 'pool1', inputs: ['a'], outputs: ['p'] }])).toEqual({ missing: 'its Conv output "a" goes to MaxPool "pool1", not to a nonlinearity' });
     expect(

@@ -24,10 +24,17 @@ export function CircuitPanel({ from, to, periodicLines, actions = true }: { from
           .map((t) => t.unit),
       );
     const rows = family(b);
+    const unit = (c: typeof a, u: number) => ({ id: u, label: c.labels[u] ?? String(u), thetaDeg: c.tunings[u]?.preferredThetaDeg ?? 0 });
+    const inChannels = kernel.layout === 'OIHW' ? kernel.shape[1] : kernel.shape[2];
+    if (inChannels === 1 && a.count > 1) {
+      // Depthwise: unit j sees only channel j of the layer before, so the matrix is diagonal: the same units on both axes.
+      const m = depthwiseMatrix(kernel.values, kernel.shape, kernel.layout, rows);
+      return { ...m, depthwise: true, rows: rows.map((u) => unit(b, u)), cols: rows.map((u) => unit(a, u)) };
+    }
+    if (inChannels !== a.count) return null;
     const cols = family(a);
     const m = circuitMatrix({ kernel: kernel.values, shape: kernel.shape, layout: kernel.layout, rows, cols });
-    const unit = (c: typeof a, u: number) => ({ id: u, label: c.labels[u] ?? String(u), thetaDeg: c.tunings[u]?.preferredThetaDeg ?? 0 });
-    return { ...m, rows: rows.map((u) => unit(b, u)), cols: cols.map((u) => unit(a, u)) };
+    return { ...m, depthwise: false, rows: rows.map((u) => unit(b, u)), cols: cols.map((u) => unit(a, u)) };
   }, [from, to, periodicLines, size]);
   if (!circuit) return <p className="hint">The circuit view needs the conv kernel of {to.layer} (4-D).</p>;
   return (
@@ -49,10 +56,27 @@ export function CircuitPanel({ from, to, periodicLines, actions = true }: { from
         {actions ? <ChartExport name={`${to.layer.replace(/[^\w.-]+/g, '_')}-circuit`} panel="circuit" title={`Circuit into ${to.layer}`} /> : null}
       </figcaption>
       <p className="metric-explanation">
-        Each cell is the kernel from one unit to another (red excites, blue inhibits). In a curve circuit, units of similar orientation excite each other along the curve and inhibit
+        {circuit.depthwise ? 'A depthwise conv: each unit sees only its own channel of the layer before, so only the diagonal has weights. ' : ''}Each cell is the kernel from one unit to another (red excites, blue inhibits). In a curve circuit, units of similar orientation excite each other along the curve and inhibit
         the opposite orientation.
       </p>
       <CircuitMatrix rows={circuit.rows} cols={circuit.cols} kh={circuit.kh} kw={circuit.kw} cells={circuit.cells} maxAbs={circuit.maxAbs} rowTitle={to.layer} colTitle={from.layer} />
     </figure>
   );
+}
+
+/** The diagonal circuit of a depthwise kernel (c × 1 × kh × kw): cell (i, i) is unit units[i]'s kernel, the rest 0. */
+function depthwiseMatrix(values: Float32Array, shape: readonly number[], layout: 'OIHW' | 'HWIO', units: readonly number[]) {
+  const [kh, kw, c] = layout === 'OIHW' ? [shape[2] ?? 1, shape[3] ?? 1, shape[0] ?? 1] : [shape[0] ?? 1, shape[1] ?? 1, shape[3] ?? 1];
+  const n = units.length;
+  const cells = new Float32Array(n * n * kh * kw);
+  let maxAbs = 0;
+  units.forEach((u, i) => {
+    for (let y = 0; y < kh; y++)
+      for (let x = 0; x < kw; x++) {
+        const v = (layout === 'OIHW' ? values[(u * kh + y) * kw + x] : values[(y * kw + x) * c + u]) ?? 0;
+        cells[((i * n + i) * kh + y) * kw + x] = v;
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+      }
+  });
+  return { kh, kw, cells, maxAbs };
 }

@@ -188,7 +188,7 @@ export function orientationCurvatureChart(root: HTMLElement): Chart<OrientationC
       .attr('text-anchor', 'middle')
       .text((v) => formatNumber(v));
     legendTitle.attr('x', LEGEND_W + 8).text(
-      `response (${d.units})${domain.kind === 'diverging' ? ': red positive, blue negative' : ''} · ○ peak${bins.perColumn > 1 ? ` · columns: mean of ${bins.perColumn} samples` : ''}`,
+      `${d.units}${domain.kind === 'diverging' ? ' (red +, blue −)' : ''} · ○ peak${bins.perColumn > 1 ? ` · column = mean of ${bins.perColumn}` : ''}`,
     );
     svg.attr(
       'aria-label',
