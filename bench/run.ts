@@ -12,6 +12,7 @@ import { preview } from 'vite';
 import { BENCH_DIR, denseMatrixFile, gpt2SmallModel, sevenGigabyteModel, shardedSet } from './largeFiles';
 import { cliScanSeconds, mpFitSeconds, nativeSvdSeconds } from './nodeScans';
 import { denseChartsBench } from './denseCharts';
+import { probeCurvesBench } from './probeCurves';
 import { CHROMIUM_ARGS } from '../playwright.config';
 
 interface Row {
@@ -134,6 +135,9 @@ async function main(): Promise<void> {
     }
     record('  ratio TypeScript / WASM', (scanSeconds['plain TypeScript'] ?? NaN) / (scanSeconds['WASM SIMD'] ?? NaN), '×');
     benchmarkContext.chromiumScan = scanSeconds['WASM SIMD'] ?? NaN;
+
+    // 5a. Probes and curve sweeps (issues 7 and 8).
+    await probeCurvesBench(page, url, record);
 
     // 5b. Dense marks: the spectrum chart with 100k singular values on its canvas layer, against SVG marks and 1k values.
     await denseChartsBench(browser, record);

@@ -77,6 +77,16 @@ export function StimulusPanel({ options, canvas, onChange, disabled }: { options
             ))}
           </select>
         </label>
+        <label title="Orientation step of the orientation × curvature sweep (each of its radii and the line)">
+          curvature-sweep step{' '}
+          <select value={options.heatmapStepDeg} onChange={(e) => onChange({ heatmapStepDeg: Number(e.target.value) })} data-testid="curve-heatmap-step">
+            {THETA_STEPS.map((s) => (
+              <option key={s} value={s}>
+                {s}°
+              </option>
+            ))}
+          </select>
+        </label>
         <label title="Read the layer's own output, or the output of the first nonlinearity after it">
           read{' '}
           <select value={options.stage} onChange={(e) => onChange({ stage: e.target.value === 'post' ? 'post' : 'pre' })} data-testid="curve-stage">
