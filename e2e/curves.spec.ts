@@ -86,3 +86,13 @@ test('a hand-built line detector comes out tuned to its orientation, and rotatin
   await expect(page.getByTestId('curve-edit')).toHaveAttribute('data-edits', '0');
   await expect.poll(async () => Math.abs((((await preferred()) - 0) % 180 + 270) % 180 - 90), { timeout: 60_000 }).toBeLessThanOrEqual(1);
 });
+
+test('an embed of the radial tuning runs the stimuli of its link by itself', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 900, height: 640 });
+  await page.goto('/?v=1&sample=stroke-cnn&layer=conv2.weight&view=curves&cstep=5&chstep=10&embed=1&panel=tuning&theme=dark');
+  await expect(page.getByTestId('curve-radial').locator('[data-unit]').first()).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('curve-heatmap')).toHaveCount(0);
+  await expect(page.locator('.app-header')).toHaveCount(0);
+  await page.screenshot({ path: join(SHOTS, 'embed-tuning-dark.png') });
+});
