@@ -1,8 +1,9 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import type { AppState } from '../state/appState';
 import { selectSelectedTensorName } from '../state/selectors';
+import { selectedProbeLayerName } from '../state/slices/probeSlice';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { LayerList } from '../views/layers/LayerList';
+import { ProbeWorkspace } from './probe/ProbeWorkspace';
 import { StimulusPanel } from './curves/StimulusPanel';
 import { CurveResults } from './curves/CurveResults';
 
@@ -24,32 +25,16 @@ export function CurvesPage() {
 
   const { options } = curves;
   const canvas = { width: probe.preprocessing.width, height: probe.preprocessing.height };
-  const probeLayer = useMemo(() => {
-    if (!layer || !probe.model) return null;
-    const byScanName = Object.fromEntries(Object.entries(probe.names).map(([from, to]) => [to, from]));
-    return probe.model.layers.find((l) => l.tensor === (byScanName[layer] ?? layer)) ?? null;
-  }, [layer, probe.model, probe.names]);
+  const probeLayer = useAppStore(selectedProbeLayerName);
   const running = curves.status === 'running';
 
   return (
-    <main className="workspace" aria-label="Curve circuits" data-page="curves">
-      <aside className="sidebar" aria-label="Layers">
-        <LayerList />
-      </aside>
-      <div className="detail curves-page">
-        <header className="layer-header">
-          <button type="button" className="button small back" onClick={() => store.getState().showScan()} title="Back to the whole-model scan (Esc)">
-            ← Whole model
-          </button>
-          <h2>{layer ?? 'No layer selected'}</h2>
-          <span className="facts">curve circuits: how each unit responds to curves, lines and angles at every orientation (Distill “Curve Detectors”, SCIENCE.md §4)</span>
-        </header>
-        {probe.status === 'opening' ? <p className="hint">Opening the model in the probe worker…</p> : null}
-        {probe.model && !probe.model.runnable ? (
-          <p className="hint" role="status" data-testid="curves-not-runnable">
-            {probe.model.reason ?? 'weights only: probes need a runnable model'}. The spectra and metrics of the other pages still work.
-          </p>
-        ) : null}
+    <ProbeWorkspace
+      label="Curve circuits"
+      page="curves"
+      facts="curve circuits: how each unit responds to curves, lines and angles at every orientation (Distill “Curve Detectors”, SCIENCE.md §4)"
+      notRunnableTestId="curves-not-runnable"
+    >
         {probe.model?.runnable ? (
           <>
             <StimulusPanel options={options} canvas={canvas} onChange={(change) => store.getState().setCurveOptions(change)} disabled={running} />
@@ -78,7 +63,6 @@ export function CurvesPage() {
           </p>
         ) : null}
         <CurveResults />
-      </div>
-    </main>
+    </ProbeWorkspace>
   );
 }

@@ -2,8 +2,9 @@ import { useCallback, useEffect, useMemo } from 'react';
 import type { InputPreprocessing } from '../analysis/probeInputs/inputSpec';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 import { selectModelInfo, selectSelectedTensorName } from '../state/selectors';
+import { selectedProbeLayerName } from '../state/slices/probeSlice';
 import type { AppState } from '../state/appState';
-import { LayerList } from '../views/layers/LayerList';
+import { ProbeWorkspace } from './probe/ProbeWorkspace';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
 import { ProfilesView } from '../views/profiles/ProfilesView';
 import { OverlapByDepth } from '../views/profiles/OverlapByDepth';
@@ -65,12 +66,7 @@ export function ProbePage() {
 
   const result = layer ? probe.results[layer] : undefined;
   const inputs = probe.inputs;
-  const probeLayer = useMemo(() => {
-    if (!layer || !probe.model) return null;
-    const byScanName = Object.fromEntries(Object.entries(probe.names).map(([from, to]) => [to, from]));
-    const name = byScanName[layer] ?? layer;
-    return probe.model.layers.find((l) => l.tensor === name) ?? null;
-  }, [layer, probe.model, probe.names]);
+  const probeLayer = useAppStore(selectedProbeLayerName);
   // The probed layers in the scan's (depth) order.
   const probedLayers = useMemo(() => (info ? info.tensors.map((t) => t.name).filter((name) => probe.results[name] !== undefined) : []), [info, probe.results]);
   const selectLayer = useCallback((name: string) => store.getState().selectTensor(name), [store]);
@@ -101,24 +97,12 @@ export function ProbePage() {
   const n = inputs?.labels.length ?? 0;
 
   return (
-    <main className="workspace" aria-label="Singular directions at work" data-page="probe">
-      <aside className="sidebar" aria-label="Layers">
-        <LayerList />
-      </aside>
-      <div className="detail probe-page">
-        <header className="layer-header">
-          <button type="button" className="button small back" onClick={() => store.getState().showScan()} title="Back to the whole-model scan (Esc)">
-            ← Whole model
-          </button>
-          <h2>{layer ?? 'No layer selected'}</h2>
-          <span className="facts">singular directions at work: which directions each input class relies on (DeepDataProfiler, SCIENCE.md §3)</span>
-        </header>
-        {probe.status === 'opening' ? <p className="hint">Opening the model in the probe worker…</p> : null}
-        {probe.model && !probe.model.runnable ? (
-          <p className="hint" role="status" data-testid="probe-not-runnable">
-            {probe.model.reason ?? 'weights only: probes need a runnable model'}. The spectra and metrics of the other pages still work.
-          </p>
-        ) : null}
+    <ProbeWorkspace
+      label="Singular directions at work"
+      page="probe"
+      facts="singular directions at work: which directions each input class relies on (DeepDataProfiler, SCIENCE.md §3)"
+      notRunnableTestId="probe-not-runnable"
+    >
         {probe.error ? (
           <p className="error-text" role="alert" data-testid="probe-error" data-error-code={probe.error.code}>
             Probe failed [{probe.error.code}]: {probe.error.message}
@@ -256,7 +240,6 @@ export function ProbePage() {
             />
           </div>
         ) : null}
-      </div>
-    </main>
+    </ProbeWorkspace>
   );
 }
