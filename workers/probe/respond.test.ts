@@ -3,52 +3,19 @@
  * singular directions, on onnxruntime-web (wasm, Node) with the hand-built line detector fixture, and on tfjs (cpu)
  * with the stroke-cnn sample. References are naive convolutions computed here from the stored weights.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svdNeurons, unfoldConvKernel } from '../../src/analysis/profiles/index';
 import { seededRandom } from '../../src/analysis/random/seededRandom';
 import { openModel } from '../../src/formats/registry';
-import type { Model, NamedBlob } from '../../src/model/types';
+import type { Model } from '../../src/model/types';
 import { LINE_DETECTOR, lineDetectorOnnx } from '../../scripts/fixtures/lineDetectorOnnx';
-import type { OrtModule } from './onnxProbe';
-import type { ProbeRuntimes } from './openProbeModel';
 import { openProbeModel } from './openProbeModel';
 import type { ProbeSession } from './probeSession';
+import { bytesOf, fileOf, folderFiles, lineImages, relativeError, root, runtimes, tensorValues } from './testing/nodeProbe';
 
-const root = join(import.meta.dirname, '..', '..');
-const bytesOf = (path: string) => new Uint8Array(readFileSync(join(root, path)));
-const fileOf = (path: string): NamedBlob => ({ name: path.split('/').pop() as string, blob: new Blob([bytesOf(path)]) });
-const folderFiles = (folder: string): NamedBlob[] => readdirSync(join(root, folder)).map((name) => ({ name, blob: new Blob([readFileSync(join(root, folder, name))]) }));
 const LINE_DETECTOR_PATH = 'e2e/fixtures/onnx/line-detector.onnx';
-
-const runtimes: ProbeRuntimes = {
-  onnx: async (): Promise<OrtModule> => {
-    ort.env.wasm.numThreads = 1;
-    ort.env.wasm.wasmPaths = join(root, 'node_modules/onnxruntime-web/dist') + '/';
-    ort.env.logLevel = 'error';
-    return ort;
-  },
-  tfjs: async () => {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  },
-};
-
-/** max |a − b| relative to max |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-}
 
 /**
  * A naive 'same' convolution of single-channel images read at one output pixel, float64: n × c_out values.
@@ -79,22 +46,12 @@ function referenceDirections(W: ArrayLike<number>, rows: number, cols: number, a
   return out;
 }
 
-const weights = async (model: Model, name: string) => (await model.tensors.find((t) => t.name === name)?.read()) as Float32Array;
-
 describe('respond on the line detector (onnxruntime-web, wasm, Node)', () => {
   const { size } = LINE_DETECTOR;
   const centre = size / 2;
   /** Images 0–3: one-pixel lines through the centre pixel (16, 16) at 0°, 45°, 90°, 135° (y down: 45° runs up-right); 4–11: noise. */
   const n = 12;
-  const onLine = [(r: number) => r === centre, (r: number, c: number) => r - centre === -(c - centre), (_r: number, c: number) => c === centre, (r: number, c: number) => r - centre === c - centre];
-  const rng = seededRandom(8);
-  const x = new Float32Array(n * size * size);
-  for (let i = 0; i < n; i++)
-    for (let r = 0; r < size; r++)
-      for (let c = 0; c < size; c++) {
-        const line = onLine[i];
-        x[(i * size + r) * size + c] = line ? (line(r, c) ? 1 : 0) : rng();
-      }
+  const x = lineImages(size, n, 8);
   const pixel = (i: number, y: number, xx: number) => (y < 0 || y >= size || xx < 0 || xx >= size ? 0 : (x[(i * size + y) * size + xx] as number));
   const batch = { data: x, shape: [n, 1, size, size] };
   let session: ProbeSession;
@@ -119,7 +76,7 @@ describe('respond on the line detector (onnxruntime-web, wasm, Node)', () => {
   });
 
   it('conv1: the 45° line drives channel 1 most; pre equals a naive convolution at (16, 16), post its Relu; directions are Uᵀ(a − b)', async () => {
-    const [w1, b1] = await Promise.all([weights(model, 'conv1.weight'), weights(model, 'conv1.bias')]);
+    const [w1, b1] = await Promise.all([tensorValues(model, 'conv1.weight'), tensorValues(model, 'conv1.bias')]);
     const reference = convAt(n, 4, 7, centre, centre, pixel, (o, p, q) => (w1 as Float32Array)[(o * 7 + p) * 7 + q] as number, b1 as Float32Array);
     const stages: string[] = [];
     const pre = await session.respond(batch, 'conv1.weight', { stage: 'pre', directions: true }, { onProgress: (_d, _t, stage) => stages.push(stage) });
@@ -145,7 +102,7 @@ describe('respond on the line detector (onnxruntime-web, wasm, Node)', () => {
   });
 
   it('conv2 (the second conv): pre is its 1×1 mix of conv1’s Relu at (16, 16); post its Relu; directions alongside post are of the pre-activation', async () => {
-    const [w1, b1, w2, b2] = await Promise.all(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias'].map((name) => weights(model, name)));
+    const [w1, b1, w2, b2] = await Promise.all(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias'].map((name) => tensorValues(model, name)));
     const r1 = convAt(n, 4, 7, centre, centre, pixel, (o, p, q) => (w1 as Float32Array)[(o * 7 + p) * 7 + q] as number, b1 as Float32Array).map((v) => Math.max(0, v));
     const reference = Float64Array.from({ length: n * 2 }, (_, j) => {
       const [i, o] = [Math.floor(j / 2), j % 2];
@@ -206,7 +163,7 @@ describe('respond on the stroke-cnn sample (tfjs, cpu, Node)', () => {
   it('conv1 (relu, says model.json): pre = the naive conv + bias at (16, 16), post = max(0, pre)', async () => {
     const json = JSON.parse(readFileSync(join(root, 'public/samples/stroke-cnn/model.json'), 'utf8')) as { modelTopology: { config: { layers: { config: { name: string; activation?: string } }[] } } };
     expect(json.modelTopology.config.layers.find((l) => l.config.name === 'conv1')?.config.activation).toBe('relu');
-    const [k1, b1] = await Promise.all([weights(model, 'conv1/kernel'), weights(model, 'conv1/bias')]);
+    const [k1, b1] = await Promise.all([tensorValues(model, 'conv1/kernel'), tensorValues(model, 'conv1/bias')]);
     const pixel = (i: number, y: number, xx: number) => (y < 0 || y >= 32 || xx < 0 || xx >= 32 ? 0 : (x[(i * 32 + y) * 32 + xx] as number));
     // HWIO [5, 5, 1, 16].
     const reference = convAt(n, 16, 5, 16, 16, pixel, (o, p, q) => (k1 as Float32Array)[(p * 5 + q) * 16 + o] as number, b1 as Float32Array);

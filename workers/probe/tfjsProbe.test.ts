@@ -3,58 +3,24 @@
  * projects are the layers' outputs before their activation (checked against the model's own layer outputs), and
  * the aggregates equal Uᵀ(A) computed here from a naive convolution / product.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { svdNeurons, unfoldConvKernel } from '../../src/analysis/profiles/index';
 import { seededRandom } from '../../src/analysis/random/seededRandom';
 import { openModel } from '../../src/formats/registry';
-import type { Model, NamedBlob } from '../../src/model/types';
+import type { Model } from '../../src/model/types';
 import type { ProbeLayerResult } from '../probeProtocol';
-import type { ProbeRuntimes } from './openProbeModel';
 import { openProbeModel } from './openProbeModel';
 import type { ProbeSession } from './probeSession';
+import { aggregatesAlong, folderFiles, relativeError, root, tensorValues, tfjsOnlyRuntimes as runtimes } from './testing/nodeProbe';
 import { WEIGHTS_ONLY_REASON } from './weightsOnly';
-
-const root = join(import.meta.dirname, '..', '..');
-const folderFiles = (folder: string): NamedBlob[] => readdirSync(join(root, folder)).map((name) => ({ name, blob: new Blob([readFileSync(join(root, folder, name))]) }));
-const runtimes: ProbeRuntimes = {
-  onnx: () => Promise.reject(new Error('onnxruntime is not used here')),
-  tfjs: async () => {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  },
-};
-
-/** max |a − b| relative to max |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-}
 
 /** mean or max over positions of Uᵀ·A (A: n × rows × positions, no bias: the pre-activation has none). */
 function referenceAggregates(W: ArrayLike<number>, rows: number, cols: number, a: ArrayLike<number>, n: number, positions: number, mode: 'mean' | 'max'): Float64Array {
   const { U, rank } = svdNeurons(W, rows, cols);
-  const out = new Float64Array(n * rank);
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < rank; k++) {
-      let acc = mode === 'mean' ? 0 : -Infinity;
-      for (let p = 0; p < positions; p++) {
-        let v = 0;
-        for (let o = 0; o < rows; o++) v += (U[o * rank + k] as number) * (a[(i * rows + o) * positions + p] as number);
-        acc = mode === 'mean' ? acc + v / positions : Math.max(acc, v);
-      }
-      out[i * rank + k] = acc;
-    }
-  return out;
+  return aggregatesAlong(U, rank, rows, a, n, positions, null, mode);
 }
 
 describe('TF.js probes on @tensorflow/tfjs (cpu, Node)', () => {
@@ -74,7 +40,7 @@ describe('TF.js probes on @tensorflow/tfjs (cpu, Node)', () => {
       tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer }),
     );
   });
-  const read = async (name: string) => (await model.tensors.find((t) => t.name === name)?.read()) as Float32Array;
+  const read = (name: string) => tensorValues(model, name);
   /** The output of a layer of the reference model (after its activation), as nested values. */
   const layerOutput = (layer: string) => {
     const sub = tf.model({ inputs: keras.inputs, outputs: keras.getLayer(layer).output as tf.SymbolicTensor });

@@ -4,58 +4,26 @@
  * responses exactly, and the exports reopen through our readers with the edited values and every other tensor
  * bit-identical.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curveDetectorKernel } from '../../src/analysis/curves/weightEdits';
 import type { WeightEdit } from '../../src/analysis/curves/weightEdits';
 import { seededRandom } from '../../src/analysis/random/seededRandom';
 import { readOnnxGraphIo } from './onnxGraphIo';
 import { openModel } from '../../src/formats/registry';
-import type { Model, NamedBlob } from '../../src/model/types';
-import type { OrtModule } from './onnxProbe';
-import type { ProbeRuntimes } from './openProbeModel';
+import type { Model } from '../../src/model/types';
 import { openProbeModel } from './openProbeModel';
 import type { ProbeSession } from './probeSession';
+import { bits, fileOf, folderFiles, lineImages, runtimes, tensorValues } from './testing/nodeProbe';
 
-const root = join(import.meta.dirname, '..', '..');
 const LINE_DETECTOR = 'e2e/fixtures/onnx/line-detector.onnx';
-const lineDetectorFile = (): NamedBlob => ({ name: 'line-detector.onnx', blob: new Blob([readFileSync(join(root, LINE_DETECTOR))]) });
-const folderFiles = (folder: string): NamedBlob[] => readdirSync(join(root, folder)).map((name) => ({ name, blob: new Blob([readFileSync(join(root, folder, name))]) }));
-const runtimes: ProbeRuntimes = {
-  onnx: async (): Promise<OrtModule> => {
-    ort.env.wasm.numThreads = 1;
-    ort.env.wasm.wasmPaths = join(root, 'node_modules/onnxruntime-web/dist') + '/';
-    ort.env.logLevel = 'error';
-    return ort;
-  },
-  tfjs: async () => {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    return tf;
-  },
-};
-const bits = (values: Float32Array | Float64Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-const read = async (model: Model, name: string) => (await model.tensors.find((t) => t.name === name)?.read()) as Float32Array;
 const reopen = async (name: string, blob: Blob) => openModel([{ name, blob }]);
 
 describe('circuit editing on the line detector (onnxruntime-web, wasm, Node)', () => {
   const size = 32;
-  const centre = size / 2;
   const thetas = [0, 45, 90, 135];
   /** Images 0–3: one-pixel lines through the centre at 0°, 45°, 90°, 135° (y down: 45° runs up-right); 4–7: noise. */
   const n = 8;
-  const onLine = [(r: number) => r === centre, (r: number, c: number) => r - centre === -(c - centre), (_r: number, c: number) => c === centre, (r: number, c: number) => r - centre === c - centre];
-  const rng = seededRandom(11);
-  const x = new Float32Array(n * size * size);
-  for (let i = 0; i < n; i++)
-    for (let r = 0; r < size; r++)
-      for (let c = 0; c < size; c++) {
-        const line = onLine[i];
-        x[(i * size + r) * size + c] = line ? (line(r, c) ? 1 : 0) : rng();
-      }
+  const x = lineImages(size, n, 11);
   const batch = { data: x, shape: [n, 1, size, size] };
   let session: ProbeSession;
   let original: Model;
@@ -69,8 +37,8 @@ describe('circuit editing on the line detector (onnxruntime-web, wasm, Node)', (
   const detector90 = curveDetectorKernel({ inChannels: 1, kh: 7, kw: 7, thetaDeg: 90, radiusPx: 12, widthPx: 1 });
   const replaceChannel0: WeightEdit = { tensor: 'conv1.weight', op: 'replace', outUnit: 0, kernel: detector90 };
   beforeAll(async () => {
-    session = await openProbeModel([lineDetectorFile()], runtimes);
-    original = await openModel([lineDetectorFile()]);
+    session = await openProbeModel([fileOf(LINE_DETECTOR)], runtimes);
+    original = await openModel([fileOf(LINE_DETECTOR)]);
   });
   afterAll(() => session.dispose());
 
@@ -103,7 +71,7 @@ describe('circuit editing on the line detector (onnxruntime-web, wasm, Node)', (
     expect(await session.edit([replaceChannel0])).toEqual(['conv1.weight']);
     expect(preferred((await respond()).channels, 0)).toBe(90);
     const w = await session.weights('conv1.weight');
-    const file = await read(original, 'conv1.weight');
+    const file = await tensorValues(original, 'conv1.weight');
     expect(w).toMatchObject({ tensor: 'conv1.weight', shape: [4, 1, 7, 7], layout: 'OIHW' });
     expect(w.values.subarray(0, 49)).toEqual(detector90);
     expect(bits(w.values.subarray(49))).toEqual(bits(file.subarray(49)));
@@ -134,8 +102,8 @@ describe('circuit editing on the line detector (onnxruntime-web, wasm, Node)', (
     expect(readOnnxGraphIo(bytes).outputs.map((o) => o.name)).toEqual(['y']);
     const model = await reopen(name, blob);
     expect(model.tensors.map((t) => t.name)).toEqual(original.tensors.map((t) => t.name));
-    expect(bits(await read(model, 'conv1.weight'))).toEqual(bits(edited.values));
-    for (const other of ['conv1.bias', 'conv2.weight', 'conv2.bias']) expect(bits(await read(model, other)), other).toEqual(bits(await read(original, other)));
+    expect(bits(await tensorValues(model, 'conv1.weight'))).toEqual(bits(edited.values));
+    for (const other of ['conv1.bias', 'conv2.weight', 'conv2.bias']) expect(bits(await tensorValues(model, other)), other).toEqual(bits(await tensorValues(original, other)));
     const exported = await openProbeModel([{ name, blob }], runtimes);
     expect((await exported.respond(batch, 'conv1.weight', { stage: 'pre', directions: false })).channels).toEqual(edits);
     exported.dispose();
@@ -151,8 +119,8 @@ describe('circuit editing on the line detector (onnxruntime-web, wasm, Node)', (
     expect(model.format).toBe('safetensors');
     const floats = original.tensors.filter((t) => t.unsupported === undefined);
     expect(model.tensors.map((t) => [t.name, t.dtype, t.shape, t.layout])).toEqual(floats.map((t) => [t.name, 'F32', t.shape, t.layout]));
-    expect(bits(await read(model, 'conv1.weight'))).toEqual(bits(edited.values));
-    for (const other of ['conv1.bias', 'conv2.weight', 'conv2.bias']) expect(bits(await read(model, other)), other).toEqual(bits(await read(original, other)));
+    expect(bits(await tensorValues(model, 'conv1.weight'))).toEqual(bits(edited.values));
+    for (const other of ['conv1.bias', 'conv2.weight', 'conv2.bias']) expect(bits(await tensorValues(model, other)), other).toEqual(bits(await tensorValues(original, other)));
     expect(model.metadata).toMatchObject({ edited_by: 'Artificial MRI', source: 'line-detector.onnx', conv_layout: 'OIHW' });
     expect(JSON.parse(model.metadata.edits as string)).toEqual([
       { tensor: 'conv1.weight', op: 'replace', outUnit: 0, kernelLength: 49 },
@@ -186,7 +154,7 @@ describe('circuit editing on the stroke-cnn sample (tfjs, cpu, Node)', () => {
 
   it('zeroing conv1’s negative weights: weights are all ≥ 0, respond changes, edit([]) restores it exactly', async () => {
     const before = await session.respond(batch, 'conv1/kernel', { stage: 'pre', directions: true });
-    const file = await read(original, 'conv1/kernel');
+    const file = await tensorValues(original, 'conv1/kernel');
     expect(file.some((v) => v < 0)).toBe(true);
     const edits: WeightEdit[] = [{ tensor: 'conv1/kernel', op: 'scale', outUnits: 'all', inUnits: 'all', sign: 'negative', factor: 0 }];
     expect(await session.edit(edits)).toEqual(['conv1/kernel']);
@@ -215,8 +183,8 @@ describe('circuit editing on the stroke-cnn sample (tfjs, cpu, Node)', () => {
     expect(model.metadata).toMatchObject({ conv_layout: 'HWIO', source: 'model.json' });
     const floats = original.tensors.filter((t) => t.unsupported === undefined);
     expect(model.tensors.map((t) => [t.name, t.shape, t.layout ?? null])).toEqual(floats.map((t) => [t.name, t.shape, t.layout ?? null]));
-    expect(bits(await read(model, 'conv1/kernel'))).toEqual(bits(edited.values));
-    for (const t of floats) if (t.name !== 'conv1/kernel') expect(bits(await read(model, t.name)), t.name).toEqual(bits(Float32Array.from(await t.read())));
+    expect(bits(await tensorValues(model, 'conv1/kernel'))).toEqual(bits(edited.values));
+    for (const t of floats) if (t.name !== 'conv1/kernel') expect(bits(await tensorValues(model, t.name)), t.name).toEqual(bits(Float32Array.from(await t.read())));
     await session.edit([]);
   });
 });
