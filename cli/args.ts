@@ -26,6 +26,8 @@ export interface AnalyzeArgs {
   readonly exactTail: 'auto' | 'always' | 'off';
   /** Linear algebra: the WASM SIMD kernels (default) or plain TypeScript. */
   readonly linalg: 'wasm' | 'typescript';
+  /** Each file (or folder) is one checkpoint of the same architecture: a study over training steps. */
+  readonly checkpoints: boolean;
 }
 
 export const USAGE = `Usage: npm run analyze -- <model files or folders…> [options]
@@ -49,6 +51,9 @@ Options:
   --max-n <n>         skip layers with N larger than this (WW max_N)
   --exact-tail <m>    auto (default: Jacobi for tails near the Gram noise floor), always, off
   --linalg <name>     wasm (default: the SIMD kernels) or typescript (same numbers, slower)
+  --checkpoints       each file or folder is a checkpoint of one model: order them by the step in their
+                      names, match layers by name and shape, and print every metric per layer and step
+                      (CSV/JSON: one record per checkpoint and layer, with "checkpoint" and "step" columns)
   -h, --help          this text`;
 
 /** A command line the CLI cannot run; the message says why. */
@@ -89,6 +94,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         'max-n': { type: 'string' },
         linalg: { type: 'string' },
         'exact-tail': { type: 'string' },
+        checkpoints: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -108,6 +114,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   const exactTail = values['exact-tail'] ?? 'auto';
   if (exactTail !== 'auto' && exactTail !== 'always' && exactTail !== 'off') throw new UsageError(`--exact-tail must be auto, always or off; got "${exactTail}".`);
   if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
+  if (values.checkpoints && values.netron) throw new UsageError('--netron describes one model; leave it out with --checkpoints.');
   return {
     files: positionals,
     output: outputs[0] ?? 'table',
@@ -122,5 +129,6 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     maxN: count('max-n', values['max-n']),
     linalg,
     exactTail,
+    checkpoints: values.checkpoints ?? false,
   };
 }

@@ -8,6 +8,7 @@ import { namedFile } from '../src/formats/testing/memoryBlob';
 import { toModelInfo } from '../src/model/types';
 import type { LayerRecord } from '../workers/layerRecords';
 import { netronAttachmentText } from '../workers/netronAttachment';
+import { writeSafetensors } from '../src/formats/safetensors/writeSafetensors';
 import { main } from './main';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
@@ -129,4 +130,32 @@ describe('artificial-mri analyze', () => {
     expect(failed.err).toContain('What to do:');
     expect((await run(join(dir, 'missing.onnx'))).code).toBe(1);
   });
+
+  it('--checkpoints: orders checkpoints by the step in their names, matches layers, lists the ones not in every checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mri-study-'));
+    const INIT = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn-init.safetensors');
+    writeFileSync(join(dir, 'ckpt-step-1000.safetensors'), readFileSync(SAMPLE));
+    writeFileSync(join(dir, 'ckpt-step-0.safetensors'), readFileSync(INIT));
+    // A third checkpoint with conv1 only: the other layers are not in every checkpoint, so they are listed, not compared.
+    const conv1 = (await (await openModel([namedFile('s.safetensors', new Uint8Array(readFileSync(SAMPLE)))])).tensors.find((t) => t.name === 'conv1.weight')?.read()) as Float32Array;
+    writeFileSync(join(dir, 'ckpt-step-500.safetensors'), writeSafetensors([{ name: 'conv1.weight', dtype: 'F32', shape: [16, 1, 5, 5], data: conv1 }]));
+    const csv = await run('analyze', '--checkpoints', join(dir, 'ckpt-step-1000.safetensors'), join(dir, 'ckpt-step-0.safetensors'), join(dir, 'ckpt-step-500.safetensors'), '--csv');
+    expect(csv.code).toBe(0);
+    const lines = csv.out.trimEnd().split('\n');
+    expect(lines[0]?.startsWith('checkpoint,step,name,')).toBe(true);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      'ckpt-step-0.safetensors,0,conv1.weight',
+      'ckpt-step-500.safetensors,500,conv1.weight',
+      'ckpt-step-1000.safetensors,1000,conv1.weight',
+    ]);
+    const table = await run('analyze', '--checkpoints', join(dir, 'ckpt-step-1000.safetensors'), join(dir, 'ckpt-step-0.safetensors'), join(dir, 'ckpt-step-500.safetensors'));
+    expect(table.out).toContain('## conv1.weight (16x1x5x5)');
+    expect(table.out).toMatch(/# not compared: fc1\.weight: .*ckpt-step-500/);
+    // The same numbers as analysing each checkpoint alone.
+    const alone = JSON.parse((await run(SAMPLE, '--json')).out) as { layers: { name: string; alpha: number }[] };
+    const study = JSON.parse((await run('analyze', '--checkpoints', join(dir, 'ckpt-step-1000.safetensors'), join(dir, 'ckpt-step-0.safetensors'), '--json')).out) as { records: { name: string; step: number; alpha: number }[] };
+    for (const layer of alone.layers) expect(study.records.find((r) => r.step === 1000 && r.name === layer.name)?.alpha).toBe(layer.alpha);
+    expect((await run('analyze', '--checkpoints', SAMPLE, '--netron')).code).toBe(2);
+  });
 });
+

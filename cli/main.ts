@@ -16,6 +16,8 @@ import { toCsv, toTable } from './formatRecords';
 import { netronAttachmentText } from '../workers/netronAttachment';
 import { openFiles } from './nodeFiles';
 import { cliLinalg } from './linalg';
+import type { AnalysisSettings } from '../workers/protocol';
+import { formatStudy, studyCheckpoints } from './checkpoints';
 
 /** The columns of the terminal table (the CSV and JSON have all of them). */
 const TABLE_COLUMNS = ['name', 'shape', 'layer_type', 'N', 'M', 'rf', 'num_evals', 'alpha', 'xmin', 'D', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'log_norm', 'num_spikes', 'sigma_mp', 'mp_softrank', 'warning', 'status', 'error'];
@@ -33,24 +35,38 @@ export interface Streams {
   err(text: string): void;
 }
 
+/** The analysis settings a command line asks for. */
+function settingsOf(args: AnalyzeArgs): AnalysisSettings {
+  return {
+    conv: args.conv,
+    ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
+    mpFit: args.mpFit,
+    normalization: args.normalization,
+    exactTail: args.exactTail,
+    randomize: args.randomize,
+    ...(args.seed !== undefined ? { randomizeSeed: args.seed } : {}),
+    filters: {
+      ...(args.minEvals !== undefined ? { minEvals: args.minEvals } : {}),
+      ...(args.maxEvals !== undefined ? { maxEvals: args.maxEvals } : {}),
+      ...(args.maxN !== undefined ? { maxN: args.maxN } : {}),
+    },
+  };
+}
+
+async function study(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
+  const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
+  const result = await studyCheckpoints(args.files, settingsOf(args), linalg, (text) => io.err(`\r${text}`.padEnd(80)));
+  io.err('\r'.padEnd(81) + '\r');
+  io.out(formatStudy(result, args.output === 'netron' ? 'table' : args.output));
+  return 0;
+}
+
 async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
+  if (args.checkpoints) return study(args, io);
   const opened = await openFiles(args.files);
   try {
     const model = await openModel(opened.files);
-    const settings = {
-      conv: args.conv,
-      ...(args.operatorInputSize !== undefined ? { operatorInputSize: args.operatorInputSize } : {}),
-      mpFit: args.mpFit,
-      normalization: args.normalization,
-      exactTail: args.exactTail,
-      randomize: args.randomize,
-      ...(args.seed !== undefined ? { randomizeSeed: args.seed } : {}),
-      filters: {
-        ...(args.minEvals !== undefined ? { minEvals: args.minEvals } : {}),
-        ...(args.maxEvals !== undefined ? { maxEvals: args.maxEvals } : {}),
-        ...(args.maxN !== undefined ? { maxN: args.maxN } : {}),
-      },
-    };
+    const settings = settingsOf(args);
     const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
     const scan = await scanModel(model, settings, linalg, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
     io.err('\r'.padEnd(61) + '\r');
