@@ -1,3 +1,6 @@
+import { LowRankPanel } from '../views/lowrank/LowRankPanel';
+import { truncationGeometry } from '../views/lowrank/lowRankData';
+import type { AppState } from '../state/appState';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 import { selectReferenceLabel, selectReferenceVisible, selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
@@ -12,12 +15,15 @@ import { formatNumber } from '../views/shared/chart';
 import { formatShape } from '../views/layers/format';
 
 /** Header facts about the selected layer, and its two plots. */
+const selectLowRankK = (s: AppState) => s.view.lowRankK;
+
 export function LayerDetail() {
   const tensor = useAppStore(selectSelectedTensor);
   const result = useAppStore(selectSelectedResult);
   const scale = useAppStore(selectSpectrumScale);
   const referenceLabel = useAppStore(selectReferenceLabel);
   const referenceVisible = useAppStore(selectReferenceVisible);
+  const lowRankK = useAppStore(selectLowRankK);
   const store = useAppStoreApi();
   if (!tensor) return <p className="hint">Select a layer on the left.</p>;
   const reason = notAnalysedReason(tensor);
@@ -105,7 +111,7 @@ export function LayerDetail() {
               log scale
             </label>
           </figcaption>
-          <SpectrumView />
+          <SpectrumView highlightRank={lowRankK} />
         </figure>
         <figure className="plot">
           <figcaption>
@@ -129,6 +135,14 @@ export function LayerDetail() {
           <TrapView />
         </figure>
       </div>
+      {spectrum && sv ? (
+        <LowRankPanel
+          sigma={sv}
+          geometry={truncationGeometry(spectrum.definition, spectrum.matrixCount, spectrum.rows, spectrum.cols, tensor.shape, tensor.layout === 'HWIO' ? 'HWIO' : tensor.layout === 'OIHW' ? 'OIHW' : undefined)}
+          k={lowRankK}
+          onK={(k) => store.getState().setLowRankK(k)}
+        />
+      ) : null}
       {result?.status === 'ok' ? (
         <>
           <div className="metrics-actions">

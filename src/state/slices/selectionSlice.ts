@@ -14,6 +14,8 @@ export interface SelectionSlice {
     spectrumScale: 'log' | 'linear';
     /** The WeightWatcher column that colours the scan's strip and its metric-vs-depth chart. */
     scanMetric: string;
+    /** The rank k of the layer view's low-rank what-if (null: the 90 %-energy rank), marked on its spectrum. */
+    lowRankK: number | null;
   };
   selectTensor(name: string | null): void;
   /** Select a layer and show its view (a click or Enter anywhere in the scan). */
@@ -26,6 +28,7 @@ export interface SelectionSlice {
   showCurves(): void;
   setSpectrumScale(scale: 'log' | 'linear'): void;
   setScanMetric(column: string): void;
+  setLowRankK(k: number | null): void;
 }
 
 export const DEFAULT_SCAN_METRIC = 'alpha';
@@ -36,13 +39,21 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   setHover(name) {
     set({ hover: name });
   },
-  view: { page: 'scan', spectrumScale: 'log', scanMetric: DEFAULT_SCAN_METRIC },
+  view: { page: 'scan', spectrumScale: 'log', scanMetric: DEFAULT_SCAN_METRIC, lowRankK: null },
   selectTensor(name) {
     // A direction index belongs to one layer: another layer starts with none selected.
-    set((s) => ({ selection: { tensor: name }, probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null } }));
+    set((s) => ({
+      selection: { tensor: name },
+      probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null },
+      view: s.selection.tensor === name ? s.view : { ...s.view, lowRankK: null },
+    }));
   },
   openLayer(name) {
-    set((s) => ({ selection: { tensor: name }, view: { ...s.view, page: 'layer' }, probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null } }));
+    set((s) => ({
+      selection: { tensor: name },
+      view: { ...s.view, page: 'layer', lowRankK: s.selection.tensor === name ? s.view.lowRankK : null },
+      probe: s.selection.tensor === name ? s.probe : { ...s.probe, direction: null },
+    }));
   },
   showScan() {
     set((s) => ({ view: { ...s.view, page: 'scan' } }));
@@ -55,6 +66,9 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   },
   setSpectrumScale(scale) {
     set((s) => ({ view: { ...s.view, spectrumScale: scale } }));
+  },
+  setLowRankK(k) {
+    set((s) => ({ view: { ...s.view, lowRankK: k } }));
   },
   setScanMetric(column) {
     set((s) => ({ view: { ...s.view, scanMetric: column } }));
