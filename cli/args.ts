@@ -28,6 +28,10 @@ export interface AnalyzeArgs {
   readonly linalg: 'wasm' | 'typescript';
   /** Each file (or folder) is one checkpoint of the same architecture: a study over training steps. */
   readonly checkpoints: boolean;
+  /** Two models (files or folders): what changed from the first to the second, layer by layer. */
+  readonly diff: boolean;
+  /** Singular directions compared by --diff (top-k subspaces). */
+  readonly k: number;
 }
 
 export const USAGE = `Usage: npm run analyze -- <model files or folders…> [options]
@@ -54,6 +58,9 @@ Options:
   --checkpoints       each file or folder is a checkpoint of one model: order them by the step in their
                       names, match layers by name and shape, and print every metric per layer and step
                       (CSV/JSON: one record per checkpoint and layer, with "checkpoint" and "step" columns)
+  --diff              two models A B (e.g. base and fine-tune): per layer ‖ΔW‖_F/‖W_A‖_F, the spectrum and
+                      ranks of ΔW = W_B − W_A, and the principal angles between the top-k singular subspaces
+  --k <n>             subspace size of --diff (default 10)
   -h, --help          this text`;
 
 /** A command line the CLI cannot run; the message says why. */
@@ -95,6 +102,8 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         linalg: { type: 'string' },
         'exact-tail': { type: 'string' },
         checkpoints: { type: 'boolean' },
+        diff: { type: 'boolean' },
+        k: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -114,7 +123,9 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   const exactTail = values['exact-tail'] ?? 'auto';
   if (exactTail !== 'auto' && exactTail !== 'always' && exactTail !== 'off') throw new UsageError(`--exact-tail must be auto, always or off; got "${exactTail}".`);
   if (positionals.length === 0) throw new UsageError('Give at least one model file (or folder).');
-  if (values.checkpoints && values.netron) throw new UsageError('--netron describes one model; leave it out with --checkpoints.');
+  if ((values.checkpoints || values.diff) && values.netron) throw new UsageError('--netron describes one model; leave it out with --checkpoints or --diff.');
+  if (values.checkpoints && values.diff) throw new UsageError('Choose one of --checkpoints and --diff.');
+  if (values.diff && positionals.length !== 2) throw new UsageError(`--diff compares two models (files or folders); got ${positionals.length}.`);
   return {
     files: positionals,
     output: outputs[0] ?? 'table',
@@ -130,5 +141,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     linalg,
     exactTail,
     checkpoints: values.checkpoints ?? false,
+    diff: values.diff ?? false,
+    k: count('k', values.k) ?? 10,
   };
 }

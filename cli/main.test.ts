@@ -157,5 +157,31 @@ describe('artificial-mri analyze', () => {
     for (const layer of alone.layers) expect(study.records.find((r) => r.step === 1000 && r.name === layer.name)?.alpha).toBe(layer.alpha);
     expect((await run('analyze', '--checkpoints', SAMPLE, '--netron')).code).toBe(2);
   });
+
+  it('--diff: a rank-1 update is seen as rank 1 with the right size; a model against itself has no change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mri-diff-'));
+    const rows = 12;
+    const cols = 20;
+    const base = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.7) + 0.1 * Math.cos(i * 1.3));
+    const u = Float32Array.from({ length: rows }, (_, i) => (i % 3) - 1);
+    const v = Float32Array.from({ length: cols }, (_, j) => ((j * 7) % 5) - 2);
+    const tuned = base.map((x, i) => x + 0.5 * (u[Math.floor(i / cols)] as number) * (v[i % cols] as number));
+    writeFileSync(join(dir, 'base.safetensors'), writeSafetensors([{ name: 'fc.weight', dtype: 'F32', shape: [rows, cols], data: base }]));
+    writeFileSync(join(dir, 'tuned.safetensors'), writeSafetensors([{ name: 'fc.weight', dtype: 'F32', shape: [rows, cols], data: tuned }]));
+    const { code, out } = await run('analyze', '--diff', join(dir, 'base.safetensors'), join(dir, 'tuned.safetensors'), '--json', '--k', '3');
+    expect(code).toBe(0);
+    const [rec] = (JSON.parse(out) as { records: Record<string, number>[] }).records;
+    const norm = (x: ArrayLike<number>) => Math.hypot(...Array.from(x));
+    // ‖ΔW‖ = 0.5·‖u‖·‖v‖ (float32 rounding of the stored values aside).
+    expect(rec?.delta_sv_max).toBeCloseTo(0.5 * norm(u) * norm(v), 4);
+    expect(rec?.delta_matrix_rank).toBe(1);
+    expect(rec?.delta_stable_rank).toBeCloseTo(1, 6);
+    expect(rec?.rel_change).toBeCloseTo((0.5 * norm(u) * norm(v)) / norm(base), 4);
+    expect(rec?.subspace_k).toBe(3);
+    const same = JSON.parse((await run('analyze', '--diff', join(dir, 'base.safetensors'), join(dir, 'base.safetensors'), '--json')).out) as { records: Record<string, number>[] };
+    expect(same.records[0]).toMatchObject({ rel_change: 0, delta_sv_max: 0, delta_matrix_rank: 0 });
+    expect(same.records[0]?.subspace_cos2).toBeCloseTo(1, 10);
+    expect((await run('analyze', '--diff', join(dir, 'base.safetensors'))).code).toBe(2);
+  });
 });
 

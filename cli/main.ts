@@ -18,6 +18,7 @@ import { openFiles } from './nodeFiles';
 import { cliLinalg } from './linalg';
 import type { AnalysisSettings } from '../workers/protocol';
 import { formatStudy, studyCheckpoints } from './checkpoints';
+import { diffModels } from './diff';
 
 /** The columns of the terminal table (the CSV and JSON have all of them). */
 const TABLE_COLUMNS = ['name', 'shape', 'layer_type', 'N', 'M', 'rf', 'num_evals', 'alpha', 'xmin', 'D', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'log_norm', 'num_spikes', 'sigma_mp', 'mp_softrank', 'warning', 'status', 'error'];
@@ -61,8 +62,20 @@ async function study(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
   return 0;
 }
 
+async function diff(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
+  const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
+  const [a = '', b = ''] = args.files;
+  const result = await diffModels(a, b, args.k, linalg, (text) => io.err(`\r${text}`.padEnd(80)));
+  io.err('\r'.padEnd(81) + '\r');
+  if (args.output === 'json') io.out(`${JSON.stringify(result, null, 1)}\n`);
+  else if (args.output === 'csv') io.out(toCsv(result.records));
+  else io.out(toTable(result.records) + result.notCompared.map((m) => `# not compared: ${m.name}: ${m.detail}\n`).join(''));
+  return 0;
+}
+
 async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
   if (args.checkpoints) return study(args, io);
+  if (args.diff) return diff(args, io);
   const opened = await openFiles(args.files);
   try {
     const model = await openModel(opened.files);
