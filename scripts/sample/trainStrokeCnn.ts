@@ -25,7 +25,7 @@ import { referenceForward } from './referenceForward';
 import { singularValues, summarise } from './spectra';
 import { loadLayersModelFromFiles, saveLayersModel, type TfjsLayersFiles } from './tfjsLayersFiles';
 import { selfCheckConvGradients, useWasmBackend } from './wasmBackend';
-import { renderSources, type FileRecord, type TrainReport } from './writeSources';
+import { keepOwnedSections, renderSources, type FileRecord, type TrainReport } from './writeSources';
 
 /** Optimiser and schedule, recorded in SOURCES.md. */
 export const TRAINING = {
@@ -261,7 +261,9 @@ async function main(): Promise<void> {
     files,
     environment: `Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${tf.getBackend()} (single thread)`,
   };
-  writeFileSync(path.join(outDir, 'SOURCES.md'), renderSources(report));
+  // Other scripts' sections of SOURCES.md (the grokking sample's recipe) are kept.
+  const sourcesPath = path.join(outDir, 'SOURCES.md');
+  writeFileSync(sourcesPath, keepOwnedSections(renderSources(report), existsSync(sourcesPath) ? readFileSync(sourcesPath, 'utf8') : null));
   for (const f of files) {
     const status = f.previousSha256 === undefined ? 'new' : f.previousSha256 === f.sha256 ? 'unchanged' : 'CHANGED';
     log(`${f.sha256}  ${f.file} (${f.bytes} bytes, ${status})`);

@@ -193,3 +193,13 @@ export function renderSources(r: TrainReport): string {
   );
   return lines.join('\n');
 }
+
+/**
+ * `rendered` with the sections other scripts own kept from the `previous` file: every block from a
+ * `<!-- name:begin … -->` line to its `<!-- name:end -->` line (e.g. the grokking sample's recipe), appended in order.
+ */
+export function keepOwnedSections(rendered: string, previous: string | null): string {
+  if (!previous) return rendered;
+  const blocks = [...previous.matchAll(/<!-- ([\w-]+):begin[^>]*-->[\s\S]*?<!-- \1:end -->/g)].map((m) => m[0]);
+  return blocks.length === 0 ? rendered : `${rendered.trimEnd()}\n\n${blocks.join('\n\n')}\n`;
+}
