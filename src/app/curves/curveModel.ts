@@ -6,6 +6,7 @@
 import type { SweepResponses, UnitTuning } from '../../analysis/curves';
 import { baselineStats, rankUnits, sharedMaximum, tuneAll, zScore } from '../../analysis/curves';
 import type { LayerSweep } from '../../state/slices/curvesSlice';
+import { toCsv } from '../../../workers/layerRecords';
 
 export interface CurveDisplay {
   readonly units: 'channels' | 'directions';
@@ -94,27 +95,24 @@ export function sharedMaxOf(c: LayerCurves, units: readonly number[]): number {
   return sharedMaximum(...units.map((u) => radialValues(c, u)));
 }
 
+const TUNING_COLUMNS = ['layer', 'unit', 'label', 'preferred_theta_deg', 'preferred_radius_px', 'peak', 'mean', 'selectivity', 'echo_theta_deg', 'echo_ratio', 'scale'];
+
 /** The tunings as CSV: one row per unit. */
 export function tuningsCsv(c: LayerCurves): string {
-  const lines = ['layer,unit,label,preferred_theta_deg,preferred_radius_px,peak,mean,selectivity,echo_theta_deg,echo_ratio,scale'];
-  for (const t of c.tunings) {
-    lines.push(
-      [
-        c.layer,
-        t.unit,
-        c.labels[t.unit],
-        t.preferredThetaDeg,
-        Number.isFinite(t.preferredRadiusPx) ? t.preferredRadiusPx : 'inf',
-        t.peak,
-        t.mean,
-        t.selectivity,
-        t.echo?.thetaDeg ?? '',
-        t.echo?.ratio ?? '',
-        c.scale === 'z' ? 'sd of baseline' : 'raw',
-      ]
-        .map((v) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v)))
-        .join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return toCsv(
+    c.tunings.map((t) => ({
+      layer: c.layer,
+      unit: t.unit,
+      label: c.labels[t.unit] ?? '',
+      preferred_theta_deg: t.preferredThetaDeg,
+      preferred_radius_px: Number.isFinite(t.preferredRadiusPx) ? t.preferredRadiusPx : 'inf',
+      peak: t.peak,
+      mean: t.mean,
+      selectivity: t.selectivity,
+      echo_theta_deg: t.echo?.thetaDeg ?? null,
+      echo_ratio: t.echo?.ratio ?? null,
+      scale: c.scale === 'z' ? 'sd of baseline' : 'raw',
+    })),
+    TUNING_COLUMNS,
+  );
 }

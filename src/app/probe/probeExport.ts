@@ -5,6 +5,8 @@
  */
 import type { ClassProfile } from '../../analysis/profiles';
 import { classOverlap, classProfiles, jaccardMatrix } from '../../analysis/profiles';
+import type { LayerRecord } from '../../../workers/layerRecords';
+import { toCsv } from '../../../workers/layerRecords';
 
 /** One probed layer, by the name the scan shows. */
 export interface ExportedLayer {
@@ -66,20 +68,21 @@ export function probeJson(input: ProbeExportInput): string {
 }
 
 const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
-const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The class profiles as long-format CSV: one row per layer × direction × class, for directions some class relies on. */
 export function probeCsv(input: ProbeExportInput): string {
-  const lines = ['layer,definition,direction_k,sigma,class,inputs,weight,mean_weight'];
+  const records: LayerRecord[] = [];
   for (const l of input.layers) {
     const profiles = profilesOf(l, input);
     for (let k = 0; k < l.rank; k++) {
       if (!profiles.some((p) => (p.weights[k] as number) > 0)) continue;
       for (const p of profiles) {
         const w = p.weights[k] as number;
-        lines.push([csvField(l.tensor), csvField(l.definition), k + 1, l.sigma[k], csvField(p.label), p.count, w, p.count > 0 ? w / p.count : 0].join(','));
+        records.push({ layer: l.tensor, definition: l.definition, direction_k: k + 1, sigma: l.sigma[k] as number, class: p.label, inputs: p.count, weight: w, mean_weight: p.count > 0 ? w / p.count : 0 });
       }
     }
   }
-  return `${lines.join('\n')}\n`;
+  return toCsv(records, CSV_COLUMNS);
 }
+
+const CSV_COLUMNS = ['layer', 'definition', 'direction_k', 'sigma', 'class', 'inputs', 'weight', 'mean_weight'];
