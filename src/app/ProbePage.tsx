@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import type { InputPreprocessing } from '../analysis/probeInputs/inputSpec';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { selectModelInfo, selectSelectedTensorName } from '../state/selectors';
+import { probedLayerNames, selectModelInfo, selectSelectedTensorName } from '../state/selectors';
 import { selectedProbeLayerName } from '../state/slices/probeSlice';
 import type { AppState } from '../state/appState';
 import { ProbeWorkspace } from './probe/ProbeWorkspace';
@@ -68,7 +68,7 @@ export function ProbePage() {
   const inputs = probe.inputs;
   const probeLayer = useAppStore(selectedProbeLayerName);
   // The probed layers in the scan's (depth) order.
-  const probedLayers = useMemo(() => (info ? info.tensors.map((t) => t.name).filter((name) => probe.results[name] !== undefined) : []), [info, probe.results]);
+  const probedLayers = useMemo(() => probedLayerNames(info, probe.results), [info, probe.results]);
   const selectLayer = useCallback((name: string) => store.getState().selectTensor(name), [store]);
   const hoverLayer = useCallback((name: string | null) => store.getState().setHover(name), [store]);
   const exportInput = (): ProbeExportInput | null =>

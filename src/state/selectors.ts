@@ -45,3 +45,8 @@ export const selectSelectedTrap = (s: AppState): TrapEntry | null => {
   const name = s.selection.tensor;
   return name === null ? null : (s.trap.results[name] ?? null);
 };
+
+/** The probed layers in the scan's (depth) order: the names `probe.results` has, as `model.info` lists them. */
+export function probedLayerNames(info: AppState['model']['info'], results: AppState['probe']['results']): string[] {
+  return info ? info.tensors.map((t) => t.name).filter((name) => results[name] !== undefined) : [];
+}

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
-import { selectModelInfo, selectSelectedTensorName } from '../../state/selectors';
+import { probedLayerNames, selectModelInfo, selectSelectedTensorName } from '../../state/selectors';
 import type { AppState } from '../../state/appState';
 import { ProfilesView } from '../../views/profiles/ProfilesView';
 import { OverlapByDepth } from '../../views/profiles/OverlapByDepth';
@@ -34,7 +34,7 @@ export function ProbeEmbed({ panel }: { panel: 'heatmap' | 'hypergraph' | 'jacca
   if (probe.model && !probe.model.runnable) return <p className="hint">{probe.model.reason}</p>;
   if (probe.error) return <p className="error-text" role="alert">Probe failed [{probe.error.code}]: {probe.error.message}</p>;
   if (panel === 'overlap') {
-    const layers = info ? info.tensors.map((t) => t.name).filter((name) => probe.results[name] !== undefined) : [];
+    const layers = probedLayerNames(info, probe.results);
     if (!probe.inputs || layers.length === 0) return <p className="hint">Running the built-in inputs through the model…</p>;
     return (
       <OverlapByDepth
