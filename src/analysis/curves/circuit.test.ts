@@ -49,6 +49,19 @@ describe('circuitMatrix', () => {
     );
   });
 
+  it('depthwise: each unit sees only its own channel, so only the diagonal has weights', () => {
+    // 3 units, 1 input, 2 × 1 kernels: unit o's kernel is [10·o + 1, 10·o + 2].
+    const kernel = [1, 2, 11, 12, 21, 22];
+    const m = circuitMatrix({ kernel, shape: [3, 1, 2, 1], layout: 'OIHW', rows: [2, 0], cols: [0, 2], depthwise: true });
+    expect(Array.from(m.cells)).toEqual([0, 0, 21, 22, 1, 2, 0, 0]);
+    expect(m.maxAbs).toBe(22);
+    // The same kernel stored HWIO ([kh, kw, 1, c]).
+    const hwio = [1, 11, 21, 2, 12, 22];
+    expect(Array.from(circuitMatrix({ kernel: hwio, shape: [2, 1, 1, 3], layout: 'HWIO', rows: [2, 0], cols: [0, 2], depthwise: true }).cells)).toEqual(Array.from(m.cells));
+    expect(() => circuitMatrix({ kernel, shape: [3, 1, 2, 1], layout: 'OIHW', rows: [0], cols: [3], depthwise: true })).toThrow(RangeError);
+    expect(() => circuitMatrix({ kernel: [1, 2, 3, 4], shape: [2, 2, 1, 1], layout: 'OIHW', rows: [0], cols: [0], depthwise: true })).toThrow(RangeError);
+  });
+
   it('rejects bad shapes, lengths and indices', () => {
     const kernel = new Float32Array(8);
     expect(() => circuitMatrix({ kernel, shape: [2, 2, 2], layout: 'OIHW', rows: [0], cols: [0] })).toThrow(RangeError);

@@ -23,6 +23,8 @@ export interface CircuitMatrix {
  * Gather the kh × kw kernels from input channels `cols` to output channels `rows` of a conv kernel.
  * @param kernel The kernel's values, row-major in `layout` order.
  * @param shape Its 4 dimensions in that order.
+ * @param depthwise A depthwise conv (its input dimension is 1): output unit o sees only input channel o, so cell
+ *   (o, i) is o's kernel when i = o and 0 otherwise; `cols` then index the channels of the layer before.
  * @throws RangeError for a shape that is not 4 positive integers, a kernel of the wrong length, an unknown layout,
  *   or a row / column index that is not an integer in range.
  */
@@ -32,8 +34,9 @@ export function circuitMatrix(options: {
   readonly layout: 'OIHW' | 'HWIO';
   readonly rows: readonly number[];
   readonly cols: readonly number[];
+  readonly depthwise?: boolean;
 }): CircuitMatrix {
-  const { kernel, shape, layout, rows, cols } = options;
+  const { kernel, shape, layout, rows, cols, depthwise = false } = options;
   if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`circuitMatrix: shape must be 4 positive integers, got [${shape.join(', ')}]`);
   }
@@ -45,17 +48,21 @@ export function circuitMatrix(options: {
     for (const k of list) if (!Number.isInteger(k) || k < 0 || k >= limit) throw new RangeError(`circuitMatrix: ${what} ${k} out of range [0, ${limit})`);
   };
   check(rows, cOut, 'output unit');
-  check(cols, cIn, 'input unit');
+  if (depthwise && cIn !== 1) throw new RangeError(`circuitMatrix: a depthwise kernel has input dimension 1, got ${cIn}`);
+  check(cols, depthwise ? cOut : cIn, 'input unit');
   const area = kh * kw;
   const cells = new Float32Array(rows.length * cols.length * area);
   let maxAbs = 0;
   let at = 0;
   for (const o of rows) {
-    for (const i of cols) {
+    for (const c of cols) {
+      // Depthwise: only the unit's own channel has weights, read from input index 0.
+      const connected = !depthwise || c === o;
+      const i = depthwise ? 0 : c;
       for (let y = 0; y < kh; y++) {
         for (let x = 0; x < kw; x++) {
           const index = layout === 'OIHW' ? ((o * cIn + i) * kh + y) * kw + x : ((y * kw + x) * cIn + i) * cOut + o;
-          const w = kernel[index] as number;
+          const w = connected ? (kernel[index] as number) : 0;
           cells[at++] = w;
           if (Math.abs(w) > maxAbs) maxAbs = Math.abs(w);
         }

@@ -28,7 +28,7 @@ export function CircuitPanel({ from, to, periodicLines, actions = true }: { from
     const inChannels = kernel.layout === 'OIHW' ? kernel.shape[1] : kernel.shape[2];
     if (inChannels === 1 && a.count > 1) {
       // Depthwise: unit j sees only channel j of the layer before, so the matrix is diagonal: the same units on both axes.
-      const m = depthwiseMatrix(kernel.values, kernel.shape, kernel.layout, rows);
+      const m = circuitMatrix({ kernel: kernel.values, shape: kernel.shape, layout: kernel.layout, rows, cols: rows, depthwise: true });
       return { ...m, depthwise: true, rows: rows.map((u) => unit(b, u)), cols: rows.map((u) => unit(a, u)) };
     }
     if (inChannels !== a.count) return null;
@@ -64,19 +64,3 @@ export function CircuitPanel({ from, to, periodicLines, actions = true }: { from
   );
 }
 
-/** The diagonal circuit of a depthwise kernel (c × 1 × kh × kw): cell (i, i) is unit units[i]'s kernel, the rest 0. */
-function depthwiseMatrix(values: Float32Array, shape: readonly number[], layout: 'OIHW' | 'HWIO', units: readonly number[]) {
-  const [kh, kw, c] = layout === 'OIHW' ? [shape[2] ?? 1, shape[3] ?? 1, shape[0] ?? 1] : [shape[0] ?? 1, shape[1] ?? 1, shape[3] ?? 1];
-  const n = units.length;
-  const cells = new Float32Array(n * n * kh * kw);
-  let maxAbs = 0;
-  units.forEach((u, i) => {
-    for (let y = 0; y < kh; y++)
-      for (let x = 0; x < kw; x++) {
-        const v = (layout === 'OIHW' ? values[(u * kh + y) * kw + x] : values[(y * kw + x) * c + u]) ?? 0;
-        cells[((i * n + i) * kh + y) * kw + x] = v;
-        maxAbs = Math.max(maxAbs, Math.abs(v));
-      }
-  });
-  return { kh, kw, cells, maxAbs };
-}
