@@ -102,6 +102,8 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
     const post = 'output' in after ? after.output : null;
     // Elementwise layers after it keep its layout.
     const postChannelsFirst = config.dataFormat === 'channelsFirst';
+    /** What a Conv2D and a Dense entry have alike. */
+    const shared = { postActivation, source, post, postChannelsFirst, layer, variable };
     /** The bias variable (Keras: the layer's second weight, length c_out), read once. */
     const biasOf = (outChannels: number) => {
       const b = layer.weights.find((v) => v !== variable && v.shape.length === 1 && v.shape[0] === outChannels);
@@ -122,13 +124,8 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
         outChannels,
         weight,
         matrix: { kind: 'conv', layout: 'HWIO' },
-        postActivation,
-        source,
+        ...shared,
         bias: bias?.values ?? null,
-        post,
-        postChannelsFirst,
-        layer,
-        variable,
         preActivation: (x, n) => {
           const nhwc = (channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x) as Tf.Tensor4D;
           const y = tf.conv2d(nhwc, kernel as Tf.Tensor4D, strides, padding, 'NHWC', dilations);
@@ -145,13 +142,8 @@ function probeLayers(tf: TfModule, loaded: Tf.LayersModel, model: Model): TfjsPr
         weight,
         // Keras Dense kernels are in × out.
         matrix: { kind: 'dense', orientation: 'in×out' },
-        postActivation,
-        source,
+        ...shared,
         bias: bias?.values ?? null,
-        post,
-        postChannelsFirst,
-        layer,
-        variable,
         preActivation: (x, n) => {
           const flat = tf.reshape(x, [-1, inDim]) as Tf.Tensor2D;
           const y = tf.matMul(flat, kernel as Tf.Tensor2D);
