@@ -13,3 +13,5 @@ export { findLoraPairs, loraScale, loraSingularValues } from './lora';
 export { householderR } from './householderR';
 export type { ConvSpatial, FactorisationCost, FactorisationInput, ModelTotals, ModelTotalsOptions } from './lowRank';
 export { factorisationCost, modelTotals, rankForEnergy } from './lowRank';
+export type { LowRankFactors, TruncateOptions } from './truncate';
+export { lowRankFactors, multiplyFactors, truncateMatrix } from './truncate';
