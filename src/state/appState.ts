@@ -9,10 +9,12 @@ import type { PermalinkSlice } from './slices/permalinkSlice';
 import type { TrapSlice } from './slices/trapSlice';
 import type { ProbeSlice } from './slices/probeSlice';
 import type { CurvesSlice } from './slices/curvesSlice';
+import type { StudyInput, StudySlice } from './slices/studySlice';
+import type { TrainingCurve } from '../analysis/checkpoints';
 import type { ProbeClient } from '../compute/probeClient';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice & CurvesSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice & CurvesSlice & StudySlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {
@@ -23,6 +25,8 @@ export interface StoreDeps {
   readonly loadUrls: (urls: readonly string[]) => Promise<FileEntry[]>;
   /** A second worker client for the reference model (e.g. the sample's random-init twin). */
   readonly referenceClient: AnalysisClient;
+  /** The client that analyses a study's checkpoints (default: `referenceClient`, idle while a study is open). */
+  readonly studyClient?: AnalysisClient;
   /** The probe worker's client (runs models on inputs: issue 7). */
   readonly probeClient: ProbeClient;
   readonly now: () => number;
@@ -34,4 +38,11 @@ export interface LoadedSample {
   /** The sample's runnable form for probes (its TF.js model), with its tensor names mapped to `files`' names. */
   readonly probe?: { readonly files: FileEntry[]; readonly names: Readonly<Record<string, string>> };
   readonly twin?: { readonly id: string; readonly title: string };
+  /** A study sample: several checkpoints of one training run, and its training log (issue 9). */
+  readonly study?: {
+    readonly title: string;
+    readonly checkpoints: readonly StudyInput[];
+    readonly curves: readonly TrainingCurve[];
+    readonly milestones: Readonly<Record<string, number>>;
+  };
 }

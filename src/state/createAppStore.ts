@@ -9,6 +9,7 @@ import { createPermalinkSlice } from './slices/permalinkSlice';
 import { createProbeSlice } from './slices/probeSlice';
 import { createTrapSlice } from './slices/trapSlice';
 import { createCurvesSlice } from './slices/curvesSlice';
+import { createStudySlice } from './slices/studySlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -22,6 +23,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createProbeSlice(deps)(...a),
     ...createTrapSlice(deps)(...a),
     ...createCurvesSlice(deps)(...a),
+    ...createStudySlice(deps)(...a),
   }));
 }
 

@@ -15,3 +15,7 @@ export type { ConvSpatial, FactorisationCost, FactorisationInput, ModelTotals, M
 export { factorisationCost, modelTotals, rankForEnergy } from './lowRank';
 export type { LowRankFactors, TruncateOptions } from './truncate';
 export { lowRankFactors, multiplyFactors, truncateMatrix } from './truncate';
+export type { CheckpointGroup } from './checkpointFiles';
+export { groupCheckpointFiles, isModelFile } from './checkpointFiles';
+export type { TrainingCurve, TrainingLog } from './trainingLog';
+export { parseTrainingLog } from './trainingLog';

@@ -9,6 +9,7 @@ export type ModelSource =
   | { readonly kind: 'sample'; readonly id: string }
   | { readonly kind: 'url'; readonly urls: readonly string[] }
   | { readonly kind: 'files'; readonly names: readonly string[] };
+// A study (several checkpoints) has the source of its files: a study sample's id, or the dropped files' names.
 
 export interface ModelSlice {
   model: {
@@ -42,6 +43,7 @@ export const createModelSlice =
         const info = await deps.client.open(files);
         // The old model's results, reference and selection go before the new model appears, so no listener
         // ever sees the new model with the old results.
+        get().closeStudy();
         get().resetAnalysis();
         get().clearReference();
         get().clearTraps();
@@ -69,6 +71,10 @@ export const createModelSlice =
         sample = await deps.loadSample(id);
       } catch (error) {
         set((s) => ({ model: { ...s.model, openError: toSerializedError(error) } }));
+        return;
+      }
+      if (sample.study) {
+        await get().openStudy(sample.study.checkpoints, { kind: 'sample', id }, sample.study);
         return;
       }
       await get().openFiles(sample.files, { kind: 'sample', id });
