@@ -17,6 +17,7 @@ const DEFAULT_SAMPLE = 'stroke-cnn';
 const store = createAppStore({
   client: createDefaultAnalysisPool(),
   referenceClient: createAnalysisClient(),
+  studyClient: createDefaultAnalysisPool(),
   probeClient: createProbeClient(),
   loadSample,
   loadUrls,

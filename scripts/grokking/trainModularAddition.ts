@@ -29,7 +29,8 @@ import { chooseCheckpoints, findMilestones } from './checkpointSteps';
 import { decayWeights, forward, initMlp, snapshotParams, trainableVariables, type OneHotOperand, type ParamSnapshot } from './mlp';
 import { makeModularSplit, type PairSet } from './modularAddition';
 import { DEFAULT_RECIPE, type GrokRecipe } from './recipe';
-import { checkpointFileName, upsertGrokkingSection, type GrokReport } from './writeGrokkingSources';
+import { checkpointFileName, grokkingSampleEntry, upsertGrokkingSection, type GrokReport } from './writeGrokkingSources';
+import { mergeSampleEntries } from '../sample/samplesList';
 
 const log = (message: string): void => {
   process.stdout.write(`${message}\n`);
@@ -261,6 +262,13 @@ async function main(): Promise<void> {
     const before = existsSync(sourcesFile) ? readFileSync(sourcesFile, 'utf8') : '';
     writeFileSync(sourcesFile, upsertGrokkingSection(before, report));
     log(`recipe section written to ${path.relative(repoRoot, sourcesFile)}`);
+    const listFile = path.join(repoRoot, 'public', 'samples', 'samples.json');
+    const entry = grokkingSampleEntry(
+      files.flatMap((f) => (f.step === undefined ? [] : [f.file])),
+      { test10: milestones.test10, test99: milestones.test99 },
+    );
+    writeFileSync(listFile, mergeSampleEntries(existsSync(listFile) ? readFileSync(listFile, 'utf8') : null, [entry], ['grokking']));
+    log(`sample entry written to ${path.relative(repoRoot, listFile)}`);
   }
   log(`training ${trainingSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s`);
 }

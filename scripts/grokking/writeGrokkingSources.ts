@@ -133,3 +133,16 @@ export function upsertGrokkingSection(sources: string, report: GrokReport): stri
   }
   return sources.replace(/\n*$/, '\n\n') + section;
 }
+
+/** The grokking study's entry of public/samples/samples.json (one click from the app's start). */
+export function grokkingSampleEntry(checkpointFiles: readonly string[], milestones: { readonly test10: number | null; readonly test99: number | null }): { id: string; [key: string]: unknown } {
+  const files = [...checkpointFiles].sort();
+  const jump = milestones.test10 !== null && milestones.test99 !== null ? `test accuracy jumps from 10 % at step ${milestones.test10} to 99 % at step ${milestones.test99}` : 'test accuracy jumps long after train accuracy';
+  return {
+    id: 'grokking',
+    title: 'Grokking: modular addition, 20 checkpoints',
+    file: `grokking/${files[0] ?? ''}`,
+    description: `An MLP learning (a + b) mod 97 from 30 % of the pairs with strong weight decay, saved at ${files.length} steps from initialisation: it memorises the training pairs early, and ${jump} (grokking). Made by npm run sample:grok; recipe in SOURCES.md.`,
+    study: { checkpoints: files.map((f) => `grokking/${f}`), log: 'grokking/metrics.json' },
+  };
+}

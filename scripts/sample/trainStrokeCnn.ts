@@ -25,6 +25,7 @@ import { referenceForward } from './referenceForward';
 import { singularValues, summarise } from './spectra';
 import { loadLayersModelFromFiles, saveLayersModel, type TfjsLayersFiles } from './tfjsLayersFiles';
 import { selfCheckConvGradients, useWasmBackend } from './wasmBackend';
+import { mergeSampleEntries } from './samplesList';
 import { keepOwnedSections, renderSources, type FileRecord, type TrainReport } from './writeSources';
 
 /** Optimiser and schedule, recorded in SOURCES.md. */
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     },
     ...tfjsOutputs('stroke-cnn', trainedTfjs),
     ...tfjsOutputs('stroke-cnn-init', initTfjs),
-    { file: 'samples.json', bytes: new TextEncoder().encode(samplesManifest(finalTest.accuracy, initTest.accuracy, parameterCount)) },
+    { file: 'samples.json', bytes: new TextEncoder().encode(samplesManifest(finalTest.accuracy, initTest.accuracy, parameterCount, previousSamplesList())) },
   ];
 
   const files: FileRecord[] = outputs.map(({ file, bytes }) => {
@@ -278,8 +279,14 @@ function tfjsOutputs(dir: string, files: TfjsLayersFiles): { file: string; bytes
   ];
 }
 
-/** public/samples/samples.json: what the app lists in its Sample menu. */
-function samplesManifest(testAccuracy: number, initTestAccuracy: number, parameterCount: number): string {
+/** The samples.json in place (other scripts' entries are kept), or null. */
+function previousSamplesList(): string | null {
+  const file = path.join(outDir, 'samples.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/** public/samples/samples.json: what the app lists in its Sample menu (the stroke CNN's two entries; others kept). */
+function samplesManifest(testAccuracy: number, initTestAccuracy: number, parameterCount: number, previous: string | null): string {
   const common = {
     classes: [...STROKE_CLASSES],
     input: {
@@ -315,7 +322,7 @@ function samplesManifest(testAccuracy: number, initTestAccuracy: number, paramet
       ...common,
     },
   ];
-  return JSON.stringify(entries, null, 2) + '\n';
+  return mergeSampleEntries(previous, entries, ['stroke-cnn', 'stroke-cnn-init']);
 }
 
 main().catch((error: unknown) => {

@@ -98,7 +98,7 @@ export function renderSources(r: TrainReport): string {
     '- `stroke-cnn-init.safetensors`: the randomly initialised twin: the same network, same seeds, before training.',
     '- `stroke-cnn/` and `stroke-cnn-init/`: the same two models in the standard TF.js layers format (`model.json` +',
     '  one `weights.bin` shard), loadable with `tf.loadLayersModel("…/model.json")` for activation probes.',
-    '- `samples.json`: the app\'s list of samples. `SOURCES.md` (this file) is not hashed: it records timings.',
+    '- `samples.json`: the app\'s list of samples (this script writes the stroke CNN\'s entries and keeps others, e.g. the grokking study\'s from `npm run sample:grok`). `SOURCES.md` (this file) is not hashed: it records timings.',
     '',
     '### Determinism',
     '',

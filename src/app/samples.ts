@@ -1,11 +1,15 @@
 import type { FileEntry } from '../../workers/protocol';
 import type { LoadedSample } from '../state/appState';
+import { parseTrainingLog } from '../analysis/checkpoints';
 
 /** One built-in sample, as listed in `public/samples/samples.json`. */
 export interface SampleEntry {
   readonly id: string;
   readonly title: string;
+  /** The model file; for a study, its first checkpoint (what a list shows). */
   readonly file: string;
+  /** A study sample (issue 9): its checkpoints, relative to the samples folder, and its training log. */
+  readonly study?: { readonly checkpoints: readonly string[]; readonly log?: string };
   readonly description?: string;
   /** Another sample to draw behind this one for comparison (the random-init twin). */
   readonly twin?: string;
@@ -35,12 +39,30 @@ export async function loadSample(id: string): Promise<LoadedSample> {
   const samples = await listSamples();
   const entry = samples.find((s) => s.id === id);
   if (!entry) throw Object.assign(new Error(`There is no built-in sample called "${id}".`), { code: 'NO_SUCH_SAMPLE' });
+  if (entry.study) return loadStudySample(entry, entry.study);
   const response = await fetch(new URL(entry.file, base()));
   if (!response.ok) throw new Error(`Could not load sample ${entry.file} (HTTP ${response.status}).`);
   const files: FileEntry[] = [{ name: entry.file, blob: await response.blob() }];
   const twin = samples.find((s) => s.id === entry.twin);
   const probe = typeof entry.tfjs === 'string' ? await loadTfjsForm(entry.tfjs) : undefined;
   return { files, ...(twin ? { twin: { id: twin.id, title: twin.title } } : {}), ...(probe ? { probe } : {}) };
+}
+
+/** A study sample's checkpoints (fetched together) and its training log's curves. */
+async function loadStudySample(entry: SampleEntry, study: NonNullable<SampleEntry['study']>): Promise<LoadedSample> {
+  const fetchBlob = async (path: string) => {
+    const response = await fetch(new URL(path, base()));
+    if (!response.ok) throw new Error(`Could not load ${path} of sample ${entry.id} (HTTP ${response.status}).`);
+    return response.blob();
+  };
+  const checkpoints = await Promise.all(
+    study.checkpoints.map(async (path) => {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      return { name, files: [{ name, blob: await fetchBlob(path) }] };
+    }),
+  );
+  const log = study.log ? parseTrainingLog(JSON.parse(await (await fetchBlob(study.log)).text())) : { curves: [], milestones: {} };
+  return { files: [], study: { title: entry.title, checkpoints, curves: log.curves, milestones: log.milestones } };
 }
 
 /**
