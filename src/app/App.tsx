@@ -15,17 +15,22 @@ import type { ViewActionRequest } from '../views/shared/viewActions';
 import { ChartExport } from './ChartExport';
 import { ProbePage } from './ProbePage';
 import { CurvesPage } from './CurvesPage';
+import { StudyPage } from './study/StudyPage';
+import { StudyStepBar } from './study/StudyStepBar';
 import { useShortcuts } from './keyboard/useShortcuts';
 import { ErrorBanner } from './ErrorBanner';
 import type { SampleEntry } from './samples';
 import { listSamples } from './samples';
-import { droppedFiles } from './droppedFiles';
+import { droppedFiles, pickedFiles } from './droppedFiles';
+import type { DroppedFile } from './droppedFiles';
+import { openDrop } from './openDrop';
 import { supportedFormatsText } from '../formats/registry';
 import { formatCount } from '../views/layers/format';
 
 const selectPendingName = (s: { model: { pendingName: string | null } }) => s.model.pendingName;
 const selectSource = (s: { model: { source: { kind: string; id?: string } | null } }) => s.model.source;
 const selectRestoreFiles = (s: { restore: { files: readonly string[] | null } }) => s.restore.files;
+const selectStudyOpen = (s: { study: { status: string } }) => s.study.status !== 'none' && s.study.status !== 'error';
 
 /** Export and embed buttons for the scan's views. */
 const scanActions = ({ panel, name, title, chart }: ViewActionRequest) => <ChartExport name={name} panel={panel} title={title} chart={chart} />;
@@ -40,6 +45,7 @@ export function App() {
   const restoreFiles = useAppStore(selectRestoreFiles);
   const page = useAppStore(selectPage);
   const selected = useAppStore(selectSelectedTensorName);
+  const studyOpen = useAppStore(selectStudyOpen);
   const [helpOpen, setHelpOpen] = useState(false);
   useShortcuts(store, { open: helpOpen, setOpen: setHelpOpen });
   const [samples, setSamples] = useState<SampleEntry[]>([]);
@@ -50,13 +56,7 @@ export function App() {
     listSamples().then(setSamples, (error: unknown) => console.error(error));
   }, []);
 
-  const openFileArray = useCallback(
-    (files: readonly File[]) => {
-      if (files.length === 0) return;
-      void store.getState().openFiles(files.map((f) => ({ name: f.name, blob: f })));
-    },
-    [store],
-  );
+  const openFileArray = useCallback((files: readonly DroppedFile[]) => void openDrop(store, files), [store]);
 
   // Drag and drop anywhere on the page.
   useEffect(() => {
@@ -109,7 +109,7 @@ export function App() {
               Sample{' '}
               <select
                 value={source?.kind === 'sample' ? (source.id ?? '') : ''}
-                onChange={(e) => e.target.value && void store.getState().openSample(e.target.value)}
+                onChange={(e) => e.target.value && void store.getState().openSample(e.target.value, { showStudy: true })}
               >
                 {source?.kind !== 'sample' ? <option value="">(your file)</option> : null}
                 {samples.map((s) => (
@@ -120,6 +120,13 @@ export function App() {
               </select>
             </label>
           ) : null}
+          {samples
+            .filter((s) => s.study && !(source?.kind === 'sample' && source.id === s.id))
+            .map((s) => (
+              <button key={s.id} type="button" className="button" data-testid={`open-study-${s.id}`} title={s.description} onClick={() => void store.getState().openSample(s.id, { showStudy: true })}>
+                Training run: {s.title.split(':')[0]}
+              </button>
+            ))}
           <ThemeToggle />
           <button type="button" className="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
             ?
@@ -134,7 +141,7 @@ export function App() {
             hidden
             data-testid="file-input"
             onChange={(e: ChangeEvent<HTMLInputElement>) => {
-              openFileArray(Array.from(e.target.files ?? []));
+              openFileArray(pickedFiles(Array.from(e.target.files ?? [])));
               e.target.value = '';
             }}
           />
@@ -150,6 +157,18 @@ export function App() {
       <div className="toolbar">
         {info ? (
           <nav className="page-tabs" aria-label="Views">
+            {studyOpen ? (
+              <button
+                type="button"
+                className={`tab${page === 'study' ? ' active' : ''}`}
+                aria-current={page === 'study' ? 'page' : undefined}
+                data-testid="tab-study"
+                onClick={() => store.getState().showStudy()}
+                title="Every layer's metrics against training step, across the study's checkpoints"
+              >
+                Training steps
+              </button>
+            ) : null}
             <button type="button" className={`tab${page === 'scan' ? ' active' : ''}`} aria-current={page === 'scan' ? 'page' : undefined} data-testid="tab-scan" onClick={() => store.getState().showScan()} title="The whole model (Esc)">
               Whole model
             </button>
@@ -198,7 +217,10 @@ export function App() {
         {info ? <SettingsBar /> : null}
         {info ? <ExportMenu /> : null}
       </div>
-      {info && page === 'curves' ? (
+      {studyOpen ? <StudyStepBar /> : null}
+      {info && page === 'study' && studyOpen ? (
+        <StudyPage />
+      ) : info && page === 'curves' ? (
         <CurvesPage />
       ) : info && page === 'probe' ? (
         <ProbePage />

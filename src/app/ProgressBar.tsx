@@ -1,6 +1,7 @@
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
 import { selectAnalysis } from '../state/selectors';
 import type { LayerResult } from '../state/resultTypes';
+import type { AppState } from '../state/appState';
 
 /** Worker milliseconds by stage, summed over the analysed layers. */
 function stageTotals(results: Readonly<Record<string, LayerResult>>): { read: number; svd: number; metrics: number } {
@@ -16,8 +17,35 @@ function stageTotals(results: Readonly<Record<string, LayerResult>>): { read: nu
   return { read: Math.round(read), svd: Math.round(svd), metrics: Math.round(metrics) };
 }
 
-/** Scan progress with a Cancel button; visible while a scan runs. */
+const selectStudyProgress = (s: AppState) => (s.study.status === 'running' ? s.study : null);
+
+/** A study's progress: checkpoints done of all, the layer in hand, Cancel. */
+function StudyProgress({ study }: { study: AppState['study'] }) {
+  const store = useAppStoreApi();
+  const p = study.progress;
+  const done = study.checkpoints.filter((c) => c.status === 'done').length;
+  const total = study.checkpoints.length;
+  const fraction = total > 0 ? Math.min(1, (done + (p && p.total > 0 ? p.done / p.total : 0)) / total) : 0;
+  return (
+    <div className="progress" data-state="running" data-study="running" aria-live="polite">
+      <progress max={1} value={fraction} aria-label="Study progress" />
+      <span className="progress-text">
+        {done} / {total} checkpoints{p ? ` · ${study.checkpoints[p.checkpoint]?.name ?? ''} · ${p.done} / ${p.total} layers` : ''}
+      </span>
+      <button type="button" className="button" onClick={() => store.getState().cancelStudy()}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** Scan progress with a Cancel button; visible while a scan runs (a study's while it runs). */
 export function ProgressBar() {
+  const study = useAppStore(selectStudyProgress);
+  return study ? <StudyProgress study={study} /> : <ScanProgressBar />;
+}
+
+function ScanProgressBar() {
   const analysis = useAppStore(selectAnalysis);
   const store = useAppStoreApi();
   const p = analysis.progress;

@@ -22,27 +22,38 @@ function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEn
   });
 }
 
-async function walk(entry: FileSystemEntry, depth: number, out: File[]): Promise<void> {
+/** A dropped file and its path in the drop (`run/checkpoint-500/model.safetensors`; the name for a loose file). */
+export interface DroppedFile {
+  readonly file: File;
+  readonly path: string;
+}
+
+async function walk(entry: FileSystemEntry, depth: number, out: DroppedFile[]): Promise<void> {
   if (out.length >= MAX_FILES) return;
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
-    out.push(file);
+    out.push({ file, path: entry.fullPath.replace(/^\/+/, '') || file.name });
   } else if (entry.isDirectory && depth < MAX_DEPTH) {
     const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
     for (const child of children) await walk(child, depth + 1, out);
   }
 }
 
+/** Files picked in a file input, with their folder path when a folder was picked. */
+export function pickedFiles(files: readonly File[]): DroppedFile[] {
+  return files.map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+}
+
 /** All files of a drop event, folders expanded; falls back to `dataTransfer.files`. */
-export async function droppedFiles(dataTransfer: DataTransfer | null): Promise<File[]> {
+export async function droppedFiles(dataTransfer: DataTransfer | null): Promise<DroppedFile[]> {
   if (!dataTransfer) return [];
   const entries = Array.from(dataTransfer.items ?? [])
     .filter((item) => item.kind === 'file')
     .map((item) => item.webkitGetAsEntry?.() ?? null);
   if (entries.length === 0 || entries.some((e) => e === null) || !entries.some((e) => e?.isDirectory)) {
-    return Array.from(dataTransfer.files);
+    return pickedFiles(Array.from(dataTransfer.files));
   }
-  const out: File[] = [];
+  const out: DroppedFile[] = [];
   for (const entry of entries) if (entry) await walk(entry, 0, out);
   return out;
 }

@@ -65,6 +65,10 @@ export function createAnalysisPool(clients: readonly AnalysisClient[]): Analysis
       return (clients[0] as AnalysisClient).vectors(tensor, k, settings);
     },
 
+    diff(filesA, filesB, options) {
+      return (clients[0] as AnalysisClient).diff(filesA, filesB, options);
+    },
+
     dispose() {
       for (const c of clients) c.dispose();
     },

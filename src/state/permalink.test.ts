@@ -12,7 +12,8 @@ const states: fc.Arbitrary<PermalinkState> = fc.record({
     fc.record({ kind: fc.constant('files' as const), names: fc.array(fc.string(), { minLength: 1, maxLength: 4 }) }),
   ),
   layer: fc.option(fc.string(), { nil: null }),
-  view: fc.constantFrom('scan' as const, 'layer' as const, 'probe' as const, 'curves' as const),
+  view: fc.constantFrom('scan' as const, 'layer' as const, 'probe' as const, 'curves' as const, 'study' as const),
+  checkpoint: fc.option(fc.string({ minLength: 1 }), { nil: null }),
   probe: fc.record({
     inputs: fc.constantFrom('builtin' as const, null),
     aggregate: fc.constantFrom('mean' as const, 'max' as const),

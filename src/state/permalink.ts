@@ -21,8 +21,10 @@ export type PermalinkSource =
 export interface PermalinkState {
   readonly source: PermalinkSource | null;
   readonly layer: string | null;
-  /** The page: the whole-model scan, the layer's view, its probes, or its curve circuits. */
-  readonly view: 'scan' | 'layer' | 'probe' | 'curves';
+  /** The page: the whole-model scan, the layer's view, its probes, its curve circuits, or a study's training steps. */
+  readonly view: 'scan' | 'layer' | 'probe' | 'curves' | 'study';
+  /** In a study (several checkpoints), the checkpoint every page shows, by name. */
+  readonly checkpoint: string | null;
   /** Probes: the built-in input set (local images cannot be in a URL), aggregation, threshold, drawing, direction. */
   readonly probe: {
     readonly inputs: 'builtin' | null;
@@ -53,6 +55,7 @@ export const DEFAULT_PERMALINK: PermalinkState = {
   source: null,
   layer: null,
   view: 'scan',
+  checkpoint: null,
   probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all', direction: null },
   curves: DEFAULT_CURVE_OPTIONS,
   curveUnit: null,
@@ -80,6 +83,7 @@ export function encodePermalink(state: PermalinkState): string {
   if (state.source?.kind === 'files') q.set('file', JSON.stringify(state.source.names));
   if (state.layer !== null) q.set('layer', state.layer);
   if (state.view !== DEFAULT_PERMALINK.view) q.set('view', state.view);
+  if (state.checkpoint !== null) q.set('ckpt', state.checkpoint);
   if (state.metric !== DEFAULT_PERMALINK.metric) q.set('metric', state.metric);
   const p = state.probe;
   const dp = DEFAULT_PERMALINK.probe;
@@ -127,7 +131,8 @@ export function decodePermalink(search: string): PermalinkState {
   return {
     source: sample ? { kind: 'sample', id: sample } : urls.length > 0 ? { kind: 'url', urls } : files ? { kind: 'files', names: files } : null,
     layer: q.get('layer'),
-    view: (['layer', 'probe', 'curves'] as const).find((v) => v === q.get('view')) ?? 'scan',
+    view: (['layer', 'probe', 'curves', 'study'] as const).find((v) => v === q.get('view')) ?? 'scan',
+    checkpoint: q.get('ckpt') || null,
     probe: decodeProbe(q),
     curves: decodeCurveOptions(q),
     curveUnit: q.has('cunit') && Number.isInteger(Number(q.get('cunit'))) && Number(q.get('cunit')) >= 0 && Number(q.get('cunit')) < 1e6 ? Number(q.get('cunit')) : null,

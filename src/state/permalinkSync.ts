@@ -14,6 +14,7 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
     source: source ?? null,
     layer: state.selection.tensor,
     view: state.view.page,
+    checkpoint: state.study.status !== 'none' && state.study.checkpoints.length > 0 ? (state.study.checkpoints[state.study.current]?.name ?? null) : null,
     probe: {
       inputs: state.probe.inputs?.source === 'builtin' ? 'builtin' : null,
       aggregate: state.probe.options.aggregate,
@@ -65,6 +66,7 @@ export function syncPermalink(
     layer: link.layer,
     files: link.source?.kind === 'files' ? link.source.names : null,
     page: link.view === 'scan' ? null : link.view,
+    checkpoint: link.checkpoint,
     builtinInputs: link.probe.inputs === 'builtin',
   });
   state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted, scope: link.probe.scope });
@@ -76,6 +78,8 @@ export function syncPermalink(
   // A direction asked for by the link is selected once the probe has results for the layer (new inputs clear it).
   let wantedDirection = link.probe.direction;
   return store.subscribe((s) => {
+    // A checkpoint asked for by the link is shown by `openStudy`; a link whose model is not a study drops it.
+    if (s.restore.checkpoint !== null && s.study.status === 'none' && s.model.status === 'ready') s.setRestore({ checkpoint: null });
     if (wantedDirection !== null && s.restore.layer === null && s.selection.tensor !== null && s.probe.results[s.selection.tensor]) {
       const k = wantedDirection;
       wantedDirection = null;
@@ -93,6 +97,7 @@ export function syncPermalink(
       else if (s.selection.tensor !== wanted) s.selectTensor(wanted);
       if (page === 'probe') s.showProbe();
       if (page === 'curves') s.showCurves();
+      if (page === 'study') s.showStudy();
       return;
     }
     if (s.restore.files !== null && s.model.source?.kind === 'files') s.setRestore({ files: null });

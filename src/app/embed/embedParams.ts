@@ -3,8 +3,8 @@
  * (`theme=`) sit beside the permalink's parameters; these helpers read them and write the iframe snippet.
  */
 
-/** The views an embed can show: the scan's three, the layer view's five, and the probe page's four. */
-export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap', 'tuning', 'curvature', 'circuit'] as const;
+/** The views an embed can show: the scan's three, the layer view's five, the probe page's four, the curves page's three and a study's two. */
+export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap', 'tuning', 'curvature', 'circuit', 'steps', 'step-spectra'] as const;
 export type EmbedPanel = (typeof EMBED_PANELS)[number];
 
 /** Query parameters that belong to embeds, not to the permalink. */
@@ -26,6 +26,8 @@ export const PANEL_TITLES: Record<EmbedPanel, string> = {
   tuning: 'radial tuning curves',
   curvature: 'orientation × curvature of a unit',
   circuit: 'the weights between curve units',
+  steps: 'a metric against training step',
+  'step-spectra': 'one layer’s spectrum at every checkpoint',
 };
 
 export interface EmbedOptions {
@@ -39,7 +41,7 @@ export function embedOptions(search: string): EmbedOptions | null {
   if (q.get('embed') !== '1') return null;
   const panel = q.get('panel') ?? '';
   const theme = q.get('theme');
-  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : q.get('view') === 'probe' ? 'hypergraph' : q.get('view') === 'curves' ? 'tuning' : 'depth';
+  const fallback: EmbedPanel = q.get('view') === 'layer' ? 'esd' : q.get('view') === 'probe' ? 'hypergraph' : q.get('view') === 'curves' ? 'tuning' : q.get('view') === 'study' ? 'steps' : 'depth';
   return {
     panel: (EMBED_PANELS as readonly string[]).includes(panel) ? (panel as EmbedPanel) : fallback,
     theme: theme === 'light' || theme === 'dark' ? theme : 'system',

@@ -22,7 +22,8 @@ export interface ModelSlice {
     openError: SerializedError | null;
   };
   openFiles(files: readonly FileEntry[], source?: ModelSource): Promise<void>;
-  openSample(id: string): Promise<void>;
+  /** Open a built-in sample; `showStudy`: a study sample opens on its training-steps page. */
+  openSample(id: string, options?: { readonly showStudy?: boolean }): Promise<void>;
   /** Fetch a model (its files, e.g. a model.json and its shards) from URLs the browser may read, and open it. */
   openUrls(urls: readonly string[]): Promise<void>;
   dismissOpenError(): void;
@@ -65,7 +66,7 @@ export const createModelSlice =
       }
     },
 
-    async openSample(id) {
+    async openSample(id, options = {}) {
       let sample: LoadedSample;
       try {
         sample = await deps.loadSample(id);
@@ -74,7 +75,7 @@ export const createModelSlice =
         return;
       }
       if (sample.study) {
-        await get().openStudy(sample.study.checkpoints, { kind: 'sample', id }, sample.study);
+        await get().openStudy(sample.study.checkpoints, { kind: 'sample', id }, { ...sample.study, showPage: options.showStudy === true });
         return;
       }
       await get().openFiles(sample.files, { kind: 'sample', id });

@@ -9,7 +9,9 @@ export interface PermalinkSlice {
     /** The link was made on these local files: ask the user to drop them. */
     files: readonly string[] | null;
     /** Show that layer's page (its view or its probes) rather than the scan with it selected. */
-    page: 'layer' | 'probe' | 'curves' | null;
+    page: 'layer' | 'probe' | 'curves' | 'study' | null;
+    /** In a study, show this checkpoint (by name) once the study is open. */
+    checkpoint: string | null;
     /** Load the built-in probe inputs once the model's probe form is known. */
     builtinInputs: boolean;
   };
@@ -17,7 +19,7 @@ export interface PermalinkSlice {
 }
 
 export const createPermalinkSlice: StateCreator<AppState, [], [], PermalinkSlice> = (set) => ({
-  restore: { layer: null, files: null, page: null, builtinInputs: false },
+  restore: { layer: null, files: null, page: null, checkpoint: null, builtinInputs: false },
   setRestore(restore) {
     set((s) => ({ restore: { ...s.restore, ...restore } }));
   },

@@ -1,8 +1,8 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from '../appState';
 
-/** Which page is shown: the whole-model scan, one layer's view, its singular directions at work (probes), or its curve circuits. */
-export type Page = 'scan' | 'layer' | 'probe' | 'curves';
+/** Which page is shown: the whole-model scan, one layer's view, its singular directions at work (probes), its curve circuits, or a study's training steps. */
+export type Page = 'scan' | 'layer' | 'probe' | 'curves' | 'study';
 
 export interface SelectionSlice {
   selection: { tensor: string | null };
@@ -26,6 +26,8 @@ export interface SelectionSlice {
   showProbe(): void;
   /** Show the curve-circuits page of the selected layer. */
   showCurves(): void;
+  /** Show a study's metrics against training step. */
+  showStudy(): void;
   setSpectrumScale(scale: 'log' | 'linear'): void;
   setScanMetric(column: string): void;
   setLowRankK(k: number | null): void;
@@ -63,6 +65,9 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   },
   showCurves() {
     set((s) => ({ view: { ...s.view, page: 'curves' } }));
+  },
+  showStudy() {
+    set((s) => ({ view: { ...s.view, page: 'study' } }));
   },
   setSpectrumScale(scale) {
     set((s) => ({ view: { ...s.view, spectrumScale: scale } }));

@@ -123,6 +123,15 @@ describe('study slice', () => {
     expect(s.checkpoints[s.current]?.name).toBe('tuned.safetensors');
   });
 
+  it('opens on the checkpoint a permalink asks for', async () => {
+    const { store } = makeStore();
+    store.getState().setRestore({ checkpoint: 'step_2.safetensors' });
+    await store.getState().openStudy(inputs('step_1.safetensors', 'step_2.safetensors', 'step_3.safetensors'), { kind: 'files', names: ['x'] });
+    expect(store.getState().study.current).toBe(1);
+    expect(store.getState().model.info?.name).toBe('step_2.safetensors');
+    expect(store.getState().restore.checkpoint).toBeNull();
+  });
+
   it('is closed by opening a single model', async () => {
     const { store } = makeStore();
     await store.getState().openStudy(inputs('step_1.safetensors', 'step_2.safetensors'), { kind: 'files', names: ['x'] });

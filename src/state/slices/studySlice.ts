@@ -39,6 +39,8 @@ export interface StudyExtras {
   readonly title?: string;
   readonly curves?: readonly TrainingCurve[];
   readonly milestones?: Readonly<Record<string, number>>;
+  /** Show the study page as soon as the checkpoints are open (a drop or a click; a permalink chooses its own page). */
+  readonly showPage?: boolean;
 }
 
 export interface StudySlice {
@@ -64,7 +66,7 @@ export interface StudySlice {
     milestones: Readonly<Record<string, number>>;
     error: SerializedError | null;
   };
-  /** Open checkpoints as a study, show the last one and analyse them all. Replaces any model or study. */
+  /** Open checkpoints as a study, show the last one and analyse them all. Replaces any model or study; the page stays (callers show the study page). */
   openStudy(inputs: readonly StudyInput[], source: ModelSource, extras?: StudyExtras): Promise<void>;
   /** Show the checkpoint at this position (in study order) on every page. */
   setStudyCheckpoint(index: number): Promise<void>;
@@ -201,11 +203,17 @@ export const createStudySlice = (deps: StoreDeps): StateCreator<AppState, [], []
           set((s) => ({ study: { ...noStudy, status: 'error', error, failed }, model: { ...s.model, status: s.model.info ? 'ready' : 'idle', pendingName: null, openError: error } }));
           return;
         }
+        // The checkpoint a permalink asks for, else the last one.
+        const wanted = get().restore.checkpoint;
+        const initial = wanted === null ? -1 : opened.findIndex((c) => c.name === wanted);
+        if (wanted !== null) get().setRestore({ checkpoint: null });
+        const shown = initial >= 0 ? initial : opened.length - 1;
         set((s) => ({
-          study: { ...s.study, status: 'running', checkpoints: opened, failed, mismatches: match.mismatches, layers: match.matched.map((m) => m.name), current: opened.length - 1 },
+          study: { ...s.study, status: 'running', checkpoints: opened, failed, mismatches: match.mismatches, layers: match.matched.map((m) => m.name), current: shown },
         }));
-        await get().setStudyCheckpoint(opened.length - 1);
+        await get().setStudyCheckpoint(shown);
         if (controller !== mine) return;
+        if (extras.showPage) get().showStudy();
         await analyseAll(mine);
       },
 
@@ -267,7 +275,7 @@ export const createStudySlice = (deps: StoreDeps): StateCreator<AppState, [], []
         controller?.abort();
         controller = null;
         files = new Map();
-        if (get().study.status !== 'none') set({ study: noStudy });
+        if (get().study.status !== 'none') set((s) => ({ study: noStudy, view: s.view.page === 'study' ? { ...s.view, page: 'scan' } : s.view }));
       },
     };
   };

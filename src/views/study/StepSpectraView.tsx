@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import { selectSelectedTensorName } from '../../state/selectors';
+import type { AppState } from '../../state/appState';
+import { useAppStore, useAppStoreApi } from '../shared/storeContext';
+import { useChart } from '../shared/useChart';
+import { ViewActions } from '../shared/viewActions';
+import type { SpectraGridData } from './spectraGrid';
+import { spectraGrid } from './spectraGrid';
+import { curveValueAt, layerSpectra } from './studyData';
+
+const selectStudy = (s: AppState) => s.study;
+
+/** The test (else the first) accuracy curve of the training log. */
+function accuracyCurve(study: AppState['study']) {
+  const fractions = study.curves.filter((c) => c.fraction);
+  return fractions.find((c) => /test|eval|val/i.test(c.name)) ?? fractions[0] ?? null;
+}
+
+/** The selected layer's spectrum at every checkpoint, as small multiples on one scale. */
+export function StepSpectraView() {
+  const study = useAppStore(selectStudy);
+  const layer = useAppStore(selectSelectedTensorName);
+  const store = useAppStoreApi();
+  const data = useMemo<SpectraGridData | null>(() => {
+    if (layer === null || !study.layers.includes(layer)) return null;
+    const spectra = layerSpectra(study, layer);
+    const curve = accuracyCurve(study);
+    return {
+      layer,
+      spectra,
+      current: study.current,
+      accuracy: spectra.map((s) => (curve && s.step !== null ? curveValueAt(curve, s.step) : null)),
+      accuracyLabel: curve ? curve.name.replace(/_/g, ' ') : '',
+      onCheckpoint: (i) => void store.getState().setStudyCheckpoint(i),
+    };
+  }, [study, layer, store]);
+  const host = useChart(spectraGrid, data);
+  const curve = accuracyCurve(study);
+  return (
+    <figure className="plot study-spectra" aria-label="One layer's spectrum at every checkpoint">
+      <figcaption>
+        <span title="σ_i against rank i, log scale, shared by all panels. Faint: the first checkpoint. The vertical line is the 90 %-energy rank k90.">
+          {layer ?? 'No layer'}: spectrum at every checkpoint{curve ? ` (with ${curve.name.replace(/_/g, ' ')})` : ''}
+        </span>
+        <ViewActions panel="step-spectra" name={`step-spectra-${layer ?? 'layer'}`} title={`${layer ?? ''}: spectrum at every checkpoint`} chart />
+      </figcaption>
+      {layer !== null && !study.layers.includes(layer) ? <p className="hint">{layer} is not in every checkpoint with one shape; pick a matched layer.</p> : null}
+      <div ref={host} className="view view-step-spectra" data-testid="study-spectra" data-count={data?.spectra.length ?? 0} />
+    </figure>
+  );
+}
