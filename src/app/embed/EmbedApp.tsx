@@ -12,6 +12,9 @@ import { TrapView } from '../../views/trap/TrapView';
 import { ErrorBanner } from '../ErrorBanner';
 import { ProbeEmbed } from './ProbeEmbed';
 import { CurvesEmbed } from './CurvesEmbed';
+import { StepMetricView } from '../../views/study/StepMetricView';
+import { StepSpectraView } from '../../views/study/StepSpectraView';
+import '../study/study.css';
 import type { EmbedPanel } from './embedParams';
 import { PANEL_TITLES, appUrlOf } from './embedParams';
 
@@ -41,14 +44,15 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
   const layer = useAppStore(selectSelectedTensorName);
   const analysis = useAppStore(selectAnalysis);
   const reference = useAppStore(selectReferenceStatus);
-  const scan = panel === 'strip' || panel === 'depth' || panel === 'table';
+  const studyTitle = useAppStore((s) => (s.study.status === 'none' ? null : s.study.title));
+  const scan = panel === 'strip' || panel === 'depth' || panel === 'table' || panel === 'steps';
   const probe = panel === 'heatmap' || panel === 'hypergraph' || panel === 'jaccard' || panel === 'overlap';
   const progress = analysis.progress && analysis.status === 'running' ? ` · scanning ${analysis.progress.done}/${analysis.progress.total}` : '';
   return (
     <div className={`embed embed-${panel}`} data-panel={panel} data-scan={analysis.status} data-reference={reference}>
       <header className="embed-caption">
         <span className="embed-title">
-          {info ? info.name : 'Loading…'}
+          {studyTitle && (panel === 'steps' || panel === 'step-spectra') ? studyTitle : info ? info.name : 'Loading…'}
           {!scan && layer ? ` · ${layer}` : ''} — {PANEL_TITLES[panel]}
           {progress}
         </span>
@@ -68,6 +72,10 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
           <ProbeEmbed panel={panel} />
         ) : panel === 'tuning' || panel === 'curvature' || panel === 'circuit' ? (
           <CurvesEmbed panel={panel} />
+        ) : panel === 'steps' ? (
+          <StepMetricView />
+        ) : panel === 'step-spectra' ? (
+          <StepSpectraView />
         ) : (
           <LayerPanel panel={panel} />
         )}
