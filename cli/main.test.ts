@@ -10,6 +10,12 @@ import type { LayerRecord } from '../workers/layerRecords';
 import { netronAttachmentText } from '../workers/netronAttachment';
 import { writeSafetensors } from '../src/formats/safetensors/writeSafetensors';
 import { main } from './main';
+import { jacobiSingularValues } from '../src/analysis/linalg/jacobiSingularValues';
+import { loraProduct } from '../src/model/loraModel';
+import { diffModelLayers, planModelDiff } from '../workers/diffTensors';
+import { cliLinalg } from './linalg';
+import { openFiles } from './nodeFiles';
+import { scanModel } from './scanModel';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
 
@@ -182,6 +188,77 @@ describe('artificial-mri analyze', () => {
     expect(same.records[0]).toMatchObject({ rel_change: 0, delta_sv_max: 0, delta_matrix_rank: 0 });
     expect(same.records[0]?.subspace_cos2).toBeCloseTo(1, 10);
     expect((await run('analyze', '--diff', join(dir, 'base.safetensors'))).code).toBe(2);
+  });
+  it('--diff prints the numbers of the shared diff core (workers/diffTensors.ts) and lists layers not compared', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mri-diff-core-'));
+    const w = (seed: number, n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1.7 + i * 0.37));
+    writeFileSync(join(dir, 'a.safetensors'), writeSafetensors([
+      { name: 'conv.weight', dtype: 'F32', shape: [4, 2, 3, 3], data: w(1, 72) },
+      { name: 'fc.weight', dtype: 'F32', shape: [5, 6], data: w(2, 30) },
+      { name: 'head.weight', dtype: 'F32', shape: [3, 5], data: w(3, 15) },
+    ]));
+    writeFileSync(join(dir, 'b.safetensors'), writeSafetensors([
+      { name: 'conv.weight', dtype: 'F32', shape: [4, 2, 3, 3], data: w(4, 72) },
+      { name: 'fc.weight', dtype: 'F32', shape: [5, 6], data: w(5, 30) },
+      { name: 'head.weight', dtype: 'F32', shape: [5, 3], data: w(6, 15) },
+    ]));
+    const { code, out } = await run('analyze', '--diff', join(dir, 'a.safetensors'), join(dir, 'b.safetensors'), '--json', '--k', '2');
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { records: LayerRecord[]; notCompared: { name: string; detail: string }[] };
+    expect(doc.records.map((r) => r.name)).toEqual(['conv.weight', 'fc.weight']);
+    expect(doc.notCompared).toEqual([{ name: 'head.weight', detail: 'shapes differ: [3, 5] in #1 (a.safetensors); [5, 3] in #2 (b.safetensors)' }]);
+    const [ma, mb] = await Promise.all(['a', 'b'].map((n) => openModel([namedFile(`${n}.safetensors`, new Uint8Array(readFileSync(join(dir, `${n}.safetensors`))))])));
+    const plan = planModelDiff(ma!, mb!, { labels: ['a.safetensors', 'b.safetensors'] });
+    const core = [];
+    for await (const layer of diffModelLayers(plan, { k: 2, linalg: await cliLinalg(true, () => {}) })) core.push(layer.record);
+    expect(doc.records).toEqual(core);
+    expect(doc.records[0]).toMatchObject({ shape: '4x2x3x3', N: 18, M: 4, subspace_k: 2 });
+  });
+
+  it('scans a PEFT LoRA adapter as one B·A layer per pair: σ of scale·B·A, factors not analysed alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mri-lora-'));
+    const [out, inputs, r, alpha] = [48, 32, 12, 24];
+    const a = Float32Array.from({ length: r * inputs }, (_, i) => Math.sin(i * 0.61) * 0.1);
+    const b = Float32Array.from({ length: out * r }, (_, i) => Math.cos(i * 0.23) * 0.05);
+    const module = 'base_model.model.model.layers.0.self_attn.q_proj';
+    const file = join(dir, 'adapter_model.safetensors');
+    writeFileSync(file, writeSafetensors(
+      [
+        { name: `${module}.lora_A.weight`, dtype: 'F32', shape: [r, inputs], data: a },
+        { name: `${module}.lora_B.weight`, dtype: 'F32', shape: [out, r], data: b },
+      ],
+      { format: 'pt', lora_adapter_metadata: JSON.stringify({ r, lora_alpha: alpha, use_rslora: false }) },
+    ));
+    const { code, out: text } = await run('analyze', file, '--json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(text) as { layers: Record<string, number | string>[]; skipped: { name: string; reason: string }[]; notes: string[] };
+    expect(doc.layers.map((l) => l.name)).toEqual([`${module}.lora_BA.weight`]);
+    const [layer] = doc.layers;
+    expect(layer).toMatchObject({ shape: `${out}x${inputs}`, num_evals: r, N: out, M: inputs, lora_rank: r, lora_scale: alpha / r, status: 'success' });
+    expect(String(layer?.definition)).toContain('LoRA update');
+    const dense = jacobiSingularValues(loraProduct(Float64Array.from(a), Float64Array.from(b), r, out, inputs, alpha / r, 'F64'), out, inputs);
+    expect(Math.abs((layer?.sv_max as number) - (dense[0] as number)) / (dense[0] as number)).toBeLessThan(1e-9);
+    expect(Math.abs((layer?.spectral_norm as number) - (dense[0] as number) ** 2) / (dense[0] as number) ** 2).toBeLessThan(1e-9);
+    expect(doc.skipped.map((s) => s.name)).toEqual([`${module}.lora_A.weight`, `${module}.lora_B.weight`]);
+    expect(doc.skipped[0]?.reason).toContain('LoRA factor');
+    expect(doc.notes.join('\n')).toContain('1 LoRA adapter treated as their updates');
+    // adapter_config.json in a folder with the weights sets the scale when the metadata has none.
+    writeFileSync(file, writeSafetensors([
+      { name: `${module}.lora_A.weight`, dtype: 'F32', shape: [r, inputs], data: a },
+      { name: `${module}.lora_B.weight`, dtype: 'F32', shape: [out, r], data: b },
+    ]));
+    const noScale = JSON.parse((await run('analyze', file, '--json')).out) as { layers: Record<string, number | string>[]; notes: string[] };
+    expect(noScale.layers[0]?.lora_scale).toBe(1);
+    expect(String(noScale.layers[0]?.approximations)).toContain('LoRA scale unknown');
+    expect(noScale.notes.join('\n')).toContain('scale 1 assumed');
+    writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ r, lora_alpha: 6 }));
+    const opened = await openFiles([dir]);
+    try {
+      const scan = await scanModel(await openModel(opened.files), {}, await cliLinalg(false, () => {}), () => {}, opened.files);
+      expect(scan.layers[0]).toMatchObject({ lora_scale: 0.5, lora_scale_source: 'adapter_config.json: lora_alpha = 6, r = 12 → α/r = 0.5' });
+    } finally {
+      await opened.close();
+    }
   });
 });
 

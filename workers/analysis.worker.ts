@@ -1,18 +1,23 @@
 /**
- * The analysis worker: a thin dispatcher over `src/formats` (open) and `workers/scanTensor` (spectra).
- * Holds the open model so tensor bytes are read here, lazily, and never cross to the main thread.
+ * The analysis worker: a thin dispatcher over `src/formats` (open), `workers/scanTensor` (spectra) and
+ * `workers/diffTensors` (two-model differences). Holds the open model so tensor bytes are read here, lazily, and
+ * never cross to the main thread. Models are opened with their LoRA adapters as B·A tensors (src/model/loraModel.ts).
  */
 import type { Model } from '../src/model/types';
 import { toModelInfo } from '../src/model/types';
+import { withLoraAdapters } from '../src/model/loraModel';
 import { openModel } from '../src/formats/registry';
 import { AnalysisCancelled } from '../src/analysis/cancel';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, LayerResult } from './protocol';
+import { findLoraPairs } from '../src/analysis/checkpoints';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult } from './protocol';
 import { isAnalysisRequest } from './protocol';
 import { scanTensor } from './scanTensor';
 import { workerLinalg } from './linalg';
 import { tensorVectors } from './tensorVectors';
 import { workerParallelGram } from './parallelGram';
 import { toSerializedError } from './serializeError';
+import type { DiffLayerResult } from './diffTensors';
+import { diffModelLayers, diffOpenError, noCommonLayersError, planModelDiff } from './diffTensors';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -27,9 +32,15 @@ function post(message: AnalysisResponse, transfer: Transferable[] = []): void {
 /** Let queued messages (a `cancel`) in between layers. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** Open files as a model, LoRA pairs added as B·A tensors. */
+async function openFiles(files: readonly FileEntry[]): Promise<Model> {
+  const named = files.map((f) => ({ name: f.name, blob: f.blob }));
+  return withLoraAdapters(await openModel(named), findLoraPairs, named);
+}
+
 async function handleOpen(id: number, files: Extract<AnalysisRequest, { kind: 'open' }>['files']): Promise<void> {
   // The previous model stays open until the new one has opened: a bad file leaves the app as it was.
-  const opened = await openModel(files.map((f) => ({ name: f.name, blob: f.blob })));
+  const opened = await openFiles(files);
   model?.dispose?.();
   model = opened;
   post({ id, kind: 'opened', model: toModelInfo(opened) });
@@ -103,6 +114,74 @@ async function handleVectors(request: Extract<AnalysisRequest, { kind: 'vectors'
   post({ id: request.id, kind: 'vectors', result }, [result.sigma.buffer as ArrayBuffer, result.u.buffer as ArrayBuffer, result.v.buffer as ArrayBuffer]);
 }
 
+/** Open one side of a diff; a failure keeps its code, file and remedy and says which model it was. */
+async function openDiffSide(side: 'A' | 'B', files: readonly FileEntry[]): Promise<Model> {
+  try {
+    return await openFiles(files);
+  } catch (error) {
+    throw diffOpenError(side, files.map((f) => f.name), error);
+  }
+}
+
+async function handleDiff(request: Extract<AnalysisRequest, { kind: 'diff' }>): Promise<void> {
+  const { id, cancelFlag } = request;
+  const shouldCancel = () => (cancelFlag ? Atomics.load(cancelFlag, 0) !== 0 : false) || cancelledByMessage.has(id);
+  let a: Model | null = null;
+  let b: Model | null = null;
+  try {
+    a = await openDiffSide('A', request.filesA);
+    b = await openDiffSide('B', request.filesB);
+    const plan = planModelDiff(a, b, request.tensors ? { tensors: request.tensors } : {});
+    const done = (cancelled: boolean) => post({ id, kind: 'diffDone', cancelled, notCompared: plan.notCompared, labels: plan.labels });
+    if (plan.pairs.length === 0 && !request.tensors) throw noCommonLayersError(plan, a, b);
+    const linalg = await workerLinalg(false);
+    const total = plan.pairs.length;
+    let current = 0;
+    let lastPost = 0;
+    try {
+      const layers = diffModelLayers(plan, {
+        k: request.k ?? 10,
+        linalg,
+        shouldCancel,
+        now: () => performance.now(),
+        onLayerStart: (i, n, tensor) => {
+          current = i;
+          post({ id, kind: 'progress', done: i, total: n, tensor, fraction: 0 });
+        },
+        onFraction: (fraction) => {
+          const t = performance.now();
+          if (t - lastPost < 50) return;
+          lastPost = t;
+          post({ id, kind: 'progress', done: current, total, tensor: plan.pairs[current]?.a.name ?? '', fraction });
+        },
+      });
+      for await (const result of layers) {
+        post({ id, kind: 'diffLayer', result }, diffTransferables(result));
+        await yieldToEventLoop();
+      }
+      post({ id, kind: 'progress', done: total, total, tensor: '', fraction: 1 });
+      done(false);
+    } catch (error) {
+      if (error instanceof AnalysisCancelled) done(true);
+      else throw error;
+    }
+  } finally {
+    cancelledByMessage.delete(id);
+    a?.dispose?.();
+    b?.dispose?.();
+  }
+}
+
+/** The buffers of a diff result that move to the main thread (each is its own buffer: diffTensors `own`). */
+function diffTransferables(result: DiffLayerResult): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const values of [result.deltaSigma, result.angles, result.sigmaA, result.sigmaB]) {
+    const buffer = values.buffer as ArrayBuffer;
+    if (!buffers.includes(buffer)) buffers.push(buffer);
+  }
+  return buffers;
+}
+
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const request = event.data;
   if (!isAnalysisRequest(request)) return;
@@ -110,6 +189,13 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     cancelledByMessage.add(request.target);
     return;
   }
-  const run = request.kind === 'open' ? handleOpen(request.id, request.files) : request.kind === 'vectors' ? handleVectors(request) : handleAnalyze(request);
+  const run =
+    request.kind === 'open'
+      ? handleOpen(request.id, request.files)
+      : request.kind === 'vectors'
+        ? handleVectors(request)
+        : request.kind === 'diff'
+          ? handleDiff(request)
+          : handleAnalyze(request);
   run.catch((error: unknown) => post({ id: request.id, kind: 'error', error: toSerializedError(error) }));
 });

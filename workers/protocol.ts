@@ -14,8 +14,10 @@ import type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomizat
 import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
 import type { EigenvalueNormalization } from '../src/analysis/metrics/layerMetrics';
 import type { SingularVectorsResult } from './tensorVectors';
+import type { DiffLayerResult, NotCompared } from './diffTensors';
 
 export type { SingularVectorsResult } from './tensorVectors';
+export type { DiffLayerResult, NotCompared } from './diffTensors';
 export type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomization';
 
 /** How a scan computes: the conv definition, the MP fit, WW's layer filters. Defaults are WeightWatcher's. */
@@ -110,6 +112,21 @@ export type AnalysisRequest =
     }
   /** The top `k` singular triplets (σ, U, V) of one tensor of the open model. */
   | { readonly id: number; readonly kind: 'vectors'; readonly tensor: string; readonly k: number; readonly settings?: AnalysisSettings }
+  /**
+   * Compare two models layer by layer (ΔW = W_b − W_a, workers/diffTensors.ts). Both file sets are opened as two
+   * separate models for this request only (the model held for scans stays as it is) and disposed at the end.
+   * `k` (default 10): singular directions compared; `tensors`: only these names (default: every matched weight).
+   * Answered by `progress` and `diffLayer` messages, then `diffDone`.
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'diff';
+      readonly filesA: readonly FileEntry[];
+      readonly filesB: readonly FileEntry[];
+      readonly k?: number;
+      readonly tensors?: readonly string[];
+      readonly cancelFlag?: Int32Array;
+    }
   /** Cancel request `target` (checked between layers when no shared flag is available). */
   | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
 
@@ -128,6 +145,13 @@ export type AnalysisResponse =
   | { readonly id: number; readonly kind: 'layer'; readonly result: LayerResult }
   | { readonly id: number; readonly kind: 'done'; readonly cancelled: boolean }
   | { readonly id: number; readonly kind: 'vectors'; readonly result: SingularVectorsResult }
+  /** One compared layer of a `diff` (its typed arrays are transferred). */
+  | { readonly id: number; readonly kind: 'diffLayer'; readonly result: DiffLayerResult }
+  /**
+   * A `diff` ended (`cancelled` when stopped early). `notCompared`: the layers not in both models with one shape,
+   * with the reason; `labels`: the two models' names as the details use them.
+   */
+  | { readonly id: number; readonly kind: 'diffDone'; readonly cancelled: boolean; readonly notCompared: readonly NotCompared[]; readonly labels: readonly [string, string] }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };
 
 /** Guard for messages arriving on the main thread. */
@@ -136,7 +160,14 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
   const v = value as { id?: unknown; kind?: unknown };
   return (
     typeof v.id === 'number' &&
-    (v.kind === 'opened' || v.kind === 'progress' || v.kind === 'layer' || v.kind === 'done' || v.kind === 'error' || v.kind === 'vectors')
+    (v.kind === 'opened' ||
+      v.kind === 'progress' ||
+      v.kind === 'layer' ||
+      v.kind === 'done' ||
+      v.kind === 'error' ||
+      v.kind === 'vectors' ||
+      v.kind === 'diffLayer' ||
+      v.kind === 'diffDone')
   );
 }
 
@@ -144,5 +175,5 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
 export function isAnalysisRequest(value: unknown): value is AnalysisRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { id?: unknown; kind?: unknown };
-  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel' || v.kind === 'vectors');
+  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel' || v.kind === 'vectors' || v.kind === 'diff');
 }

@@ -3,7 +3,7 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, FileEntry, LayerResult, SingularVectorsResult } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, DiffLayerResult, FileEntry, LayerResult, NotCompared, SingularVectorsResult } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
 import { AnalysisError } from './analysisError';
 import { createWorkerChannel } from './workerChannel';
@@ -25,17 +25,47 @@ export interface AnalyzeOptions {
   readonly onLayer?: (result: LayerResult) => void;
 }
 
+export interface DiffOptions {
+  /** Singular directions compared per layer (default 10). */
+  readonly k?: number;
+  /** Compare only these tensors (default: every weight both models have with one shape). */
+  readonly tensors?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ScanProgress) => void;
+  readonly onLayer?: (result: DiffLayerResult) => void;
+}
+
+/** How a diff ended: whether it was cancelled, the layers not compared (with why), the two models' labels. */
+export interface DiffOutcome {
+  readonly cancelled: boolean;
+  readonly notCompared: readonly NotCompared[];
+  readonly labels: readonly [string, string];
+}
+
 export interface AnalysisClient {
   open(files: readonly FileEntry[]): Promise<ModelInfo>;
   /** Resolves `{ cancelled }` when the scan ends; rejects with AnalysisError on failure. */
   analyze(tensors: readonly string[], options?: AnalyzeOptions): Promise<{ cancelled: boolean }>;
   /** The top `k` singular triplets of one tensor of the open model (dense: as stored; conv: its unfold matrix). */
   vectors(tensor: string, k: number, settings?: AnalysisSettings): Promise<SingularVectorsResult>;
+  /**
+   * Compare model B with model A layer by layer (ΔW = W_b − W_a, workers/diffTensors.ts). Both are opened in the
+   * worker for this request only; the model opened with `open` stays. Resolves when the diff ends (also when
+   * cancelled through `signal`); rejects with AnalysisError when a model does not open (code, the file, remedy)
+   * or the two have no layer in common (`NO_COMMON_LAYERS`).
+   */
+  diff(filesA: readonly FileEntry[], filesB: readonly FileEntry[], options?: DiffOptions): Promise<DiffOutcome>;
   dispose(): void;
 }
 
 /** How long a cancelled scan may take to stop before the worker is terminated. */
 const CANCEL_GRACE_MS = 2000;
+
+/** A shared Int32 cancel flag when the page is cross-origin isolated (checked inside numeric loops), else none. */
+function sharedCancelFlag(): Int32Array | undefined {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+  return shared ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+}
 
 export function defaultAnalysisWorker(): Worker {
   return new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
@@ -73,8 +103,7 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
       if (reopening) await reopening;
       const { signal, onProgress, onLayer, settings } = options;
       if (signal?.aborted) return { cancelled: true };
-      const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
-      const cancelFlag = shared ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+      const cancelFlag = sharedCancelFlag();
       return channel.streaming<{ cancelled: boolean }>(
         { kind: 'analyze', tensors, ...(settings ? { settings } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
         {
@@ -92,6 +121,32 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
           graceMs: CANCEL_GRACE_MS,
           afterGrace: { value: { cancelled: true } },
           dropError: new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled scan.' }),
+        },
+      );
+    },
+
+    async diff(filesA, filesB, options = {}) {
+      const { signal, onProgress, onLayer, k, tensors } = options;
+      const labels: readonly [string, string] = [filesA[0]?.name ?? '', filesB[0]?.name ?? ''];
+      if (signal?.aborted) return { cancelled: true, notCompared: [], labels };
+      const cancelFlag = sharedCancelFlag();
+      return channel.streaming<DiffOutcome>(
+        { kind: 'diff', filesA, filesB, ...(k !== undefined ? { k } : {}), ...(tensors ? { tensors } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
+        {
+          signal,
+          onMessage: (m) => {
+            if (m.kind === 'progress') onProgress?.(m);
+            else if (m.kind === 'diffLayer') onLayer?.(m.result);
+            else if (m.kind === 'diffDone') return { value: { cancelled: m.cancelled, notCompared: m.notCompared, labels: m.labels } };
+            return undefined;
+          },
+          cancel: (target) => ({ kind: 'cancel', target }),
+          onAbort: () => {
+            if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
+          },
+          graceMs: CANCEL_GRACE_MS,
+          afterGrace: { value: { cancelled: true, notCompared: [], labels } },
+          dropError: new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled diff.' }),
         },
       );
     },

@@ -3,9 +3,11 @@ import { FLOAT_DTYPES } from './types';
 
 /**
  * Why a tensor is not analysed, or `null` when it is. SCIENCE.md §1: 2-D, 3-D (stacks) and 4-D conv
- * kernels give matrices; 1-D (bias, norm scale) and scalars are listed but not analysed.
+ * kernels give matrices; 1-D (bias, norm scale) and scalars are listed but not analysed. LoRA factors
+ * (A, B, kohya alpha, DoRA magnitude) are analysed through the virtual B·A tensor they form (loraModel.ts).
  */
 export function notAnalysedReason(t: TensorInfo): string | null {
+  if (t.loraFactorOf !== undefined) return `LoRA factor: analysed as part of the update "${t.loraFactorOf}" (ΔW = scale·B·A)`;
   if (t.unsupported) return t.unsupported;
   if (!FLOAT_DTYPES.includes(t.dtype)) return `dtype ${t.dtype} is not a float type`;
   if (t.kind === 'vector') return '1-D (bias or scale): no matrix to analyse';

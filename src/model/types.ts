@@ -82,12 +82,57 @@ export interface TensorInfo {
   readonly node?: string;
   /** How the stored values become floats when that is not plain, e.g. `uint8 dequantized: min + scale·q`. */
   readonly encoding?: string;
+  /**
+   * Set on a virtual tensor that stands for a low-rank update stored as factors (a LoRA pair, `loraModel.ts`):
+   * the tensor is ΔW = scale·B·A, its shape [out, in], and its singular values come from the factors.
+   */
+  readonly lowRank?: LowRankInfo;
+  /** Set on a stored LoRA factor (A, B, kohya alpha, DoRA magnitude): the virtual tensor it is analysed in. */
+  readonly loraFactorOf?: string;
+}
+
+/** What a virtual low-rank tensor is made of (serialisable; the factors' bytes stay with `TensorRef.factors`). */
+export interface LowRankInfo {
+  /** The adapter scheme: LoRA (Hu et al., ICLR 2022), named by its file convention. */
+  readonly method: 'lora';
+  readonly convention: 'peft' | 'kohya' | 'diffusers';
+  /** 'conv': A has kernel dimensions and ΔW is the unfold matrix out × in·kh·kw; 'embedding': PEFT `lora_embedding_*`. */
+  readonly layerKind: 'linear' | 'conv' | 'embedding';
+  /** Stored tensor names of A (down, r × in) and B (up, out × r). */
+  readonly a: string;
+  readonly b: string;
+  /** r: the inner dimension of B·A; ΔW has at most this many nonzero singular values. */
+  readonly rank: number;
+  /** The factor in ΔW = scale·B·A. */
+  readonly scale: number;
+  /** Where `scale` came from, in words, e.g. `adapter_config.json: lora_alpha = 16, r = 8 → 16/8`. */
+  readonly scaleSource: string;
+  /** False when no alpha was found and scale 1 is an assumption. */
+  readonly scaleKnown: boolean;
+  /** Kernel dimensions of a conv adapter. */
+  readonly kernel?: readonly number[];
+  /** PEFT: the base model's weight this update is added to (a guess from the name). */
+  readonly targetWeight?: string;
+  /** DoRA's magnitude vector, when the file has one: the full update is then not scale·B·A alone. */
+  readonly magnitudeTensor?: string;
 }
 
 /** A tensor whose bytes are read on demand. */
 export interface TensorRef extends TensorInfo {
   /** Read and decode the values to float32 (float64 for F64 sources). Reads only this tensor's bytes. */
   read(): Promise<Float32Array | Float64Array>;
+  /**
+   * The tensor's bytes exactly as stored, as a slice of the source file (nothing is read or copied), with their
+   * safetensors dtype name (`BF16`, `I64`, `F8_E8M0`, …). Present only where the stored bytes already are
+   * safetensors-ready (little-endian, dense, row-major): the safetensors reader. Lets an export copy untouched
+   * tensors without decoding them.
+   */
+  storedBytes?(): { readonly dtype: string; readonly bytes: BlobLike };
+  /**
+   * For a virtual low-rank tensor (`lowRank` set): its stored factors, so σ can be computed without forming
+   * the product (`read()` forms it). Not part of `TensorInfo`: it never crosses the worker boundary.
+   */
+  readonly factors?: { readonly a: TensorRef; readonly b: TensorRef };
 }
 
 /** Serializable description of an opened model. */
@@ -123,6 +168,6 @@ export function toModelInfo(model: Model): ModelInfo {
     name: model.name,
     files: model.files,
     metadata: model.metadata,
-    tensors: model.tensors.map(({ read: _read, ...info }) => info),
+    tensors: model.tensors.map(({ read: _read, storedBytes: _storedBytes, factors: _factors, ...info }) => info),
   };
 }

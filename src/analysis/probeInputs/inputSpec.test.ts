@@ -25,9 +25,9 @@ describe('defaultPreprocessing', () => {
 describe('samplePreprocessing', () => {
   it('matches the sample’s input description in samples.json', () => {
     const sample = samples.find((s) => s.id === 'stroke-cnn');
-    expect(sample?.input.shape).toEqual([samplePreprocessing.height, samplePreprocessing.width, samplePreprocessing.channels]);
-    expect(sample?.input.range).toEqual([0, 1]);
-    expect(sample?.input.layout).toMatch(/^NHWC for TF\.js/);
+    expect(sample?.input?.shape).toEqual([samplePreprocessing.height, samplePreprocessing.width, samplePreprocessing.channels]);
+    expect(sample?.input?.range).toEqual([0, 1]);
+    expect(sample?.input?.layout).toMatch(/^NHWC for TF\.js/);
     expect(samplePreprocessing).toMatchObject({ layout: 'NHWC', scale: 1 / 255, mean: [0], std: [1], invert: true });
     expect(checkPreprocessing(samplePreprocessing, { height: 32, width: 32, channels: 1, layout: 'NHWC' })).toEqual([]);
   });

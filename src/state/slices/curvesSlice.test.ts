@@ -17,6 +17,9 @@ const analysis: AnalysisClient = {
   async analyze() {
     return { cancelled: false };
   },
+  async diff() {
+    return { cancelled: false, notCompared: [], labels: ['', ''] as const };
+  },
   async vectors() {
     throw new Error('not used');
   },

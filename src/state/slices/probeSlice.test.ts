@@ -3,7 +3,7 @@ import type { AnalysisClient } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ProbeClient } from '../../compute/probeClient';
 import type { FileEntry } from '../../../workers/protocol';
-import type { ProbeBatch, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
+import type { LowRankLayer, ProbeBatch, ProbeLayerResult, ProbeLowRankEffect, ProbeModelInfo } from '../../../workers/probeProtocol';
 import { createAppStore } from '../createAppStore';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import type { ProbeInputSet } from './probeSlice';
@@ -22,6 +22,9 @@ const analysis: AnalysisClient = {
   async vectors() {
     throw new Error('not used');
   },
+  async diff() {
+    throw new Error('not used');
+  },
   dispose() {},
 };
 
@@ -38,6 +41,7 @@ const inputs: ProbeInputSet = {
 /** A probe client whose model has the TF.js names of the sample (conv1/kernel, fc/kernel). */
 function fakeProbe(opts: { runnable?: boolean; fail?: boolean; hold?: boolean } = {}) {
   const runs: { batch: ProbeBatch; layers: readonly string[]; aggregate: string; signal?: AbortSignal }[] = [];
+  const lowRank: { batch: ProbeBatch; layers: readonly LowRankLayer[] }[] = [];
   let opens = 0;
   let release: () => void = () => {};
   const model: ProbeModelInfo =
@@ -63,9 +67,22 @@ function fakeProbe(opts: { runnable?: boolean; fail?: boolean; hold?: boolean } 
     weights: idleProbeClient.weights,
     edit: idleProbeClient.edit,
     exportModel: idleProbeClient.exportModel,
+    async lowRankEffect(batch, options): Promise<ProbeLowRankEffect> {
+      lowRank.push({ batch, layers: options.layers });
+      options.onProgress?.({ done: 1, total: 4, stage: 'truncated: inputs 1–2 of 2' });
+      if (opts.hold) await new Promise<void>((r) => (release = r));
+      if (options.signal?.aborted) throw new AnalysisError({ name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'cancelled' });
+      if (opts.fail) throw new AnalysisError({ name: 'ProbeError', code: 'PROBE_RUN_FAILED', message: 'the model failed' });
+      // Input 0 keeps its top class (a), input 1 flips from b to a: agreement ½, accuracy 1 → ½ with labels [0, 1].
+      return {
+        before: { name: 'fc', dims: [2], width: 2, values: Float32Array.of(2, 0, 0, 2) },
+        after: { name: 'fc', dims: [2], width: 2, values: Float32Array.of(2, 0, 1, 0) },
+        layers: options.layers.map((l) => ({ tensor: l.tensor, k: 'k' in l ? l.k : 3, fullRank: 4, energyKept: 0.9, relativeError: Math.sqrt(0.1) })),
+      };
+    },
     dispose() {},
   };
-  return { client, runs, opens: () => opens, release: () => release() };
+  return { client, runs, lowRank, opens: () => opens, release: () => release() };
 }
 
 function storeWith(probe: ProbeClient) {
@@ -177,5 +194,70 @@ describe('probe slice', () => {
     await store.getState().openFiles([file('other.onnx')]);
     expect(store.getState().probe).toMatchObject({ status: 'idle', model: null, inputs: null, results: {} });
     expect(store.getState().probe.files.map((f) => f.name)).toEqual(['other.onnx']);
+  });
+  describe('low-rank what-if on the outputs', () => {
+    it('runs the inputs with the probe model’s names and files the result under the scan names, with the change', async () => {
+      const fake = fakeProbe();
+      const store = storeWith(fake.client);
+      await store.getState().openFiles([file('m.safetensors')]);
+      store.getState().resetProbe([file('model.json')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
+      store.getState().setProbeInputs(inputs);
+      await store.getState().measureLowRankEffect([{ tensor: 'fc.weight', k: 1 }, { tensor: 'conv1.weight', energy: 0.9 }]);
+      expect(fake.lowRank[0]?.layers).toEqual([{ tensor: 'fc/kernel', k: 1 }, { tensor: 'conv1/kernel', energy: 0.9 }]);
+      expect(fake.lowRank[0]?.batch.shape).toEqual([2, 3]);
+      const state = store.getState().probe.lowRankEffect;
+      expect(state).toMatchObject({ status: 'done', progress: null, error: null, layers: [{ tensor: 'fc.weight', k: 1 }, { tensor: 'conv1.weight', energy: 0.9 }] });
+      expect(state.result?.layers.map((l) => [l.tensor, l.k])).toEqual([['fc.weight', 1], ['conv1.weight', 3]]);
+      expect(state.result?.inputs).toEqual({ source: 'builtin', n: 2 });
+      expect(state.result?.edits).toBe(0);
+      expect(state.result?.change).toMatchObject({ n: 2, width: 2, top1Agreement: 0.5, accuracy: { before: 1, after: 0.5 }, outputKind: 'logits' });
+      expect(state.result?.change.relativeChange[0]).toBe(0);
+      // New inputs forget it; the model's probes are untouched by it.
+      store.getState().setProbeInputs({ ...inputs, labels: [1, 0] });
+      expect(store.getState().probe.lowRankEffect).toMatchObject({ status: 'idle', result: null });
+      expect(fake.runs).toHaveLength(0);
+    });
+
+    it('says why without a runnable model or without inputs, and never calls the worker', async () => {
+      const weights = fakeProbe({ runnable: false });
+      const a = storeWith(weights.client);
+      await a.getState().openFiles([file('m.safetensors')]);
+      a.getState().setProbeInputs(inputs);
+      await a.getState().measureLowRankEffect([{ tensor: 'fc.weight', k: 1 }]);
+      expect(a.getState().probe.lowRankEffect).toMatchObject({ status: 'error', error: { code: 'PROBE_NOT_RUNNABLE', message: expect.stringContaining('weights only') } });
+      expect(a.getState().probe.lowRankEffect.error?.remedy).toContain('ONNX');
+      expect(weights.lowRank).toHaveLength(0);
+
+      const none = fakeProbe();
+      const b = storeWith(none.client);
+      await b.getState().openFiles([file('m.onnx')]);
+      await b.getState().measureLowRankEffect([{ tensor: 'fc/kernel', k: 1 }]);
+      expect(b.getState().probe.lowRankEffect).toMatchObject({ status: 'error', error: { code: 'PROBE_NO_INPUTS' } });
+      expect(none.lowRank).toHaveLength(0);
+    });
+
+    it('shows progress, cancels without an error, and keeps a failure’s code', async () => {
+      const held = fakeProbe({ hold: true });
+      const store = storeWith(held.client);
+      await store.getState().openFiles([file('m.onnx')]);
+      store.getState().setProbeInputs(inputs);
+      const measuring = store.getState().measureLowRankEffect([{ tensor: 'fc/kernel', k: 1 }]);
+      await settle();
+      expect(store.getState().probe.lowRankEffect).toMatchObject({ status: 'running', progress: { done: 1, total: 4, stage: 'truncated: inputs 1–2 of 2' } });
+      store.getState().cancelLowRankEffect();
+      held.release();
+      await measuring;
+      expect(store.getState().probe.lowRankEffect).toMatchObject({ status: 'cancelled', error: null, result: null, progress: null });
+
+      const failing = fakeProbe({ fail: true });
+      const other = storeWith(failing.client);
+      await other.getState().openFiles([file('m.onnx')]);
+      other.getState().setProbeInputs(inputs);
+      await other.getState().measureLowRankEffect([{ tensor: 'fc/kernel', k: 1 }]);
+      expect(other.getState().probe.lowRankEffect).toMatchObject({ status: 'error', error: { code: 'PROBE_RUN_FAILED' } });
+      // Opening another model forgets it.
+      await other.getState().openFiles([file('other.onnx')]);
+      expect(other.getState().probe.lowRankEffect.status).toBe('idle');
+    });
   });
 });

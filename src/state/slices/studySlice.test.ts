@@ -39,6 +39,9 @@ function fakeClient() {
       }
       return { cancelled: false };
     },
+    async diff() {
+      return { cancelled: false, notCompared: [], labels: ['', ''] as const };
+    },
     async vectors() {
       throw new Error('not used');
     },

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { dropFiles } from './helpers';
+
+const ROOT = join(import.meta.dirname, '..');
+const GROK = join(ROOT, 'public', 'samples', 'grokking');
+const CHECKPOINTS = readdirSync(GROK)
+  .filter((f) => f.endsWith('.safetensors'))
+  .sort();
+
+/** Wait until every checkpoint of the open study is analysed. */
+async function waitForStudy(page: Page): Promise<void> {
+  await expect(page.locator('.study-page')).toHaveAttribute('data-study', 'done', { timeout: 60_000 });
+}
+
+/** The values of one layer's line in the metric-vs-step chart, in step order. */
+async function lineValues(page: Page, layer: string): Promise<number[]> {
+  return page.locator(`.chart-step g.step-layer[data-layer="${layer}"] circle`).evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-value'))));
+}
+
+test('the grokking sample opens in one click as a study, and its numbers are the CLI’s', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('open-study-grokking').click();
+  await expect(page.locator('[data-page="study"]')).toBeVisible();
+  await waitForStudy(page);
+  await expect(page.getByTestId('study-checkpoints').locator('tbody tr')).toHaveCount(CHECKPOINTS.length);
+  // Every layer at every checkpoint, with the training log beside it.
+  await page.getByTestId('study-metric').selectOption('energy_rank_90');
+  await expect(page.getByTestId('study-steps')).toHaveAttribute('data-points', String(3 * CHECKPOINTS.length));
+  await expect(page.locator('.chart-step .step-curve[data-curve="test_acc"]')).toHaveCount(1);
+
+  // The app's export and `npm run analyze -- --checkpoints` agree on every metric of every layer and step: names, steps
+  // and ranks exactly; real numbers to 1e-12 relative, because this Chromium's V8 and Node 20's differ by an ulp in
+  // Math.log / Math.exp / Math.pow for a few % of arguments (measured: Math.log 469 of 20,000 values), which α and the
+  // log norms carry (arithmetic-only columns such as the stable rank match exactly).
+  const cli = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', '--checkpoints', ...CHECKPOINTS.map((f) => join(GROK, f)), '--json', '--mp-fit', '--min-evals', '0'], { encoding: 'utf8' }),
+  ) as { records: Record<string, string | number>[] };
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('study-export-json').click();
+  const app = JSON.parse(readFileSync((await (await downloading).path()) as string, 'utf8')) as { records: Record<string, string | number>[] };
+  expect(app.records.length).toBe(cli.records.length);
+  const mismatches: string[] = [];
+  for (const [i, c] of cli.records.entries()) {
+    const a = app.records[i] as Record<string, string | number>;
+    for (const column of ['checkpoint', 'step', 'name', 'alpha', 'stable_rank', 'effective_rank', 'energy_rank_90', 'log_spectral_norm', 'num_spikes']) {
+      const x = a[column];
+      const y = c[column];
+      const close = typeof x === 'number' && typeof y === 'number' && !Number.isInteger(y) ? Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y)) : x === y;
+      if (!close) mismatches.push(`${String(c.checkpoint)} ${String(c.name)} ${column}: app ${String(a[column])}, CLI ${String(c[column])}`);
+    }
+  }
+  expect(mismatches).toEqual([]);
+  // The chart draws those numbers: fc1's 90 %-energy rank falls from the first checkpoint to the last.
+  const fc1 = await lineValues(page, 'fc1.weight');
+  const fc1Cli = cli.records.filter((r) => r.name === 'fc1.weight').map((r) => r.energy_rank_90);
+  expect(fc1).toEqual(fc1Cli);
+  expect(fc1[fc1.length - 1] as number).toBeLessThan((fc1[0] as number) / 2);
+});
+
+test('the step slider moves every page to another checkpoint; steps are editable; the link reopens it', async ({ page }) => {
+  await page.goto('/?v=1&sample=grokking&view=study&layer=fc1.weight');
+  await waitForStudy(page);
+  await expect(page.getByTestId('study-step-value')).toContainText('step 6000 (20 of 20)');
+  const slider = page.getByTestId('study-step-slider');
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('study-step-value')).toContainText('step 4280 (19 of 20)');
+  await expect(page.getByTestId('model-name')).toContainText('grok-step-004280.safetensors');
+  // The small multiples outline the shown checkpoint, and clicking one shows it.
+  await expect(page.locator('.chart-spectra-grid .grid-cell.current')).toHaveAttribute('data-checkpoint', 'grok-step-004280.safetensors');
+  await page.locator('.chart-spectra-grid .grid-cell[data-checkpoint="grok-step-002360.safetensors"]').click();
+  await expect(page.getByTestId('study-step-value')).toContainText('step 2360');
+  // The scan and the layer view show that checkpoint too.
+  await page.getByTestId('tab-scan').click();
+  await expect(page.getByTestId('study-step-bar')).toBeVisible();
+  await expect(page.locator('.progress')).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('tab-layer').click();
+  await expect(page.locator('.layer-detail h2')).toHaveText('fc1.weight');
+  await expect(page).toHaveURL(/ckpt=grok-step-002360\.safetensors/);
+  // A reload of the link opens the same checkpoint and page.
+  await page.reload();
+  await expect(page.getByTestId('study-step-value')).toContainText('step 2360');
+  await expect(page.locator('.layer-detail h2')).toHaveText('fc1.weight');
+  // Editing a step re-orders the study (the first checkpoint moved to the end).
+  await page.getByTestId('tab-study').click();
+  const first = page.getByLabel('Step of grok-step-000000.safetensors');
+  await first.fill('9000');
+  await first.press('Enter');
+  await expect(page.getByTestId('study-checkpoints').locator('tbody tr').last()).toContainText('grok-step-000000.safetensors');
+});
+
+test('dropping two models opens them as a study without steps; a single file stays one model', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.app')).toHaveAttribute('data-model-state', 'ready');
+  await dropFiles(page, [join(ROOT, 'public', 'samples', 'stroke-cnn-init.safetensors'), join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors')]);
+  await expect(page.locator('[data-page="study"]')).toBeVisible();
+  await waitForStudy(page);
+  await expect(page.getByTestId('study-checkpoints').locator('tbody tr')).toHaveCount(2);
+  await expect(page.locator('.chart-step .axis-label').first()).toHaveText('checkpoint (no steps in the names)');
+  await expect(page.locator('.chart-step g.step-layer')).toHaveCount(5);
+  await dropFiles(page, [join(ROOT, 'public', 'samples', 'stroke-cnn.safetensors')]);
+  await expect(page.getByTestId('tab-study')).toHaveCount(0);
+  await expect(page.getByTestId('model-name')).toContainText('stroke-cnn.safetensors');
+});
