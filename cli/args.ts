@@ -32,6 +32,14 @@ export interface AnalyzeArgs {
   readonly diff: boolean;
   /** Singular directions compared by --diff (top-k subspaces). */
   readonly k: number;
+  /** --low-rank: write a copy with layers truncated to a rank k, or to the rank keeping an energy fraction (0 < q < 1). */
+  readonly lowRank?: { readonly k: number } | { readonly energy: number };
+  /** --out: the safetensors file --low-rank writes. */
+  readonly out?: string;
+  /** --factors: write each truncated layer as its factor pair instead of W_k. */
+  readonly factors: boolean;
+  /** --layers: the tensors --low-rank truncates (default: every dense and conv layer). */
+  readonly layers?: readonly string[];
 }
 
 export const USAGE = `Usage: npm run analyze -- <model files or folders…> [options]
@@ -61,6 +69,14 @@ Options:
   --diff              two models A B (e.g. base and fine-tune): per layer ‖ΔW‖_F/‖W_A‖_F, the spectrum and
                       ranks of ΔW = W_B − W_A, and the principal angles between the top-k singular subspaces
   --k <n>             subspace size of --diff (default 10)
+  --low-rank <k|q>    write a copy of the model with each dense and conv layer replaced by its best rank-k
+                      approximation W_k (same names, shapes, layout and dtype): k a whole number, or an
+                      energy fraction 0 < q < 1 meaning per layer the smallest k with Σ_{j≤k} σ² ≥ q·Σσ².
+                      Needs --out; prints each layer's k, energy kept, relative error and parameters
+  --out <file>        the .safetensors file --low-rank writes (unchanged tensors are copied as stored)
+  --factors           with --low-rank: store each layer as <stem>.lowrank_left = U_k·√Σ_k and
+                      <stem>.lowrank_right = √Σ_k·V_kᵀ (a conv as a k-channel conv then a 1×1 conv)
+  --layers <a,b,…>    with --low-rank: truncate only these tensors
   -h, --help          this text`;
 
 /** A command line the CLI cannot run; the message says why. */
@@ -104,6 +120,10 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
         checkpoints: { type: 'boolean' },
         diff: { type: 'boolean' },
         k: { type: 'string' },
+        'low-rank': { type: 'string' },
+        out: { type: 'string' },
+        factors: { type: 'boolean' },
+        layers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -126,6 +146,19 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
   if ((values.checkpoints || values.diff) && values.netron) throw new UsageError('--netron describes one model; leave it out with --checkpoints or --diff.');
   if (values.checkpoints && values.diff) throw new UsageError('Choose one of --checkpoints and --diff.');
   if (values.diff && positionals.length !== 2) throw new UsageError(`--diff compares two models (files or folders); got ${positionals.length}.`);
+  const lowRank = lowRankOf(values['low-rank']);
+  if (lowRank) {
+    if (values.out === undefined) throw new UsageError('--low-rank writes a file: give it with --out <file.safetensors>.');
+    if (!values.out.toLowerCase().endsWith('.safetensors')) throw new UsageError(`--out must name a .safetensors file; got "${values.out}".`);
+    const clash = ['checkpoints', 'diff', 'netron'] as const;
+    const other = clash.find((o) => values[o]);
+    if (other) throw new UsageError(`--low-rank exports one model; leave out --${other}.`);
+  } else {
+    const orphan = (['out', 'factors', 'layers'] as const).find((o) => values[o] !== undefined);
+    if (orphan) throw new UsageError(`--${orphan} goes with --low-rank.`);
+  }
+  const layers = values.layers?.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  if (layers?.length === 0) throw new UsageError('--layers needs at least one tensor name (comma-separated).');
   return {
     files: positionals,
     output: outputs[0] ?? 'table',
@@ -143,5 +176,18 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | null {
     checkpoints: values.checkpoints ?? false,
     diff: values.diff ?? false,
     k: count('k', values.k) ?? 10,
+    ...(lowRank ? { lowRank } : {}),
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    factors: values.factors ?? false,
+    ...(layers ? { layers } : {}),
   };
+}
+
+/** `--low-rank`: a whole number ≥ 1 is a rank, a number strictly between 0 and 1 an energy fraction. */
+function lowRankOf(text: string | undefined): AnalyzeArgs['lowRank'] {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() !== '' && Number.isInteger(n) && n >= 1) return { k: n };
+  if (text.trim() !== '' && n > 0 && n < 1) return { energy: n };
+  throw new UsageError(`--low-rank needs a rank k (a whole number ≥ 1) or an energy fraction between 0 and 1 (e.g. 0.9); got "${text}".`);
 }

@@ -5,6 +5,7 @@
  *   npm run analyze -- model.safetensors --csv
  *   npx artificial-mri analyze model.onnx --json
  *   npx artificial-mri analyze model.onnx --netron > model.metrics.json   (open it in Netron over the model)
+ *   npm run analyze -- model.safetensors --low-rank 0.9 --out small.safetensors   (cli/lowRank.ts)
  */
 import { FormatError } from '../src/formats/formatError';
 import { openModel } from '../src/formats/registry';
@@ -19,6 +20,7 @@ import { cliLinalg } from './linalg';
 import type { AnalysisSettings } from '../workers/protocol';
 import { formatStudy, studyCheckpoints } from './checkpoints';
 import { diffModels } from './diff';
+import { formatLowRank, writeLowRank } from './lowRank';
 
 /** The columns of the terminal table (the CSV and JSON have all of them). */
 const TABLE_COLUMNS = ['name', 'shape', 'layer_type', 'N', 'M', 'rf', 'num_evals', 'alpha', 'xmin', 'D', 'spectral_norm', 'stable_rank', 'alpha_weighted', 'log_norm', 'num_spikes', 'sigma_mp', 'mp_softrank', 'warning', 'status', 'error'];
@@ -73,15 +75,34 @@ async function diff(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
   return 0;
 }
 
+async function lowRank(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
+  const opened = await openFiles(args.files);
+  try {
+    const model = await openModel(opened.files);
+    try {
+      const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
+      const result = await writeLowRank(model, args, linalg, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
+      io.err('\r'.padEnd(61) + '\r');
+      io.out(formatLowRank(result, model, args.output === 'netron' ? 'table' : args.output));
+      return 0;
+    } finally {
+      model.dispose?.();
+    }
+  } finally {
+    await opened.close();
+  }
+}
+
 async function analyze(args: AnalyzeArgs, io: Streams): Promise<ExitCode> {
   if (args.checkpoints) return study(args, io);
   if (args.diff) return diff(args, io);
+  if (args.lowRank) return lowRank(args, io);
   const opened = await openFiles(args.files);
   try {
     const model = await openModel(opened.files);
     const settings = settingsOf(args);
     const linalg = await cliLinalg(args.linalg === 'wasm', io.err);
-    const scan = await scanModel(model, settings, linalg, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)));
+    const scan = await scanModel(model, settings, linalg, (done, total, name) => io.err(`\r[${done}/${total}] ${name}`.padEnd(60)), opened.files);
     io.err('\r'.padEnd(61) + '\r');
     if (args.output === 'json') io.out(`${JSON.stringify({ model: { ...toModelInfo(model), tensors: undefined }, ...scan }, null, 1)}\n`);
     else if (args.output === 'csv') io.out(toCsv(scan.layers));

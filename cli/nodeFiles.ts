@@ -4,8 +4,10 @@
  * 4 GiB, hence not used). Folders are expanded to the files inside them, as a browser drop would.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { streamParts } from '../src/formats/safetensors/streamParts';
+import type { SafetensorsPart } from '../src/formats/safetensors/writeSafetensors';
 import type { BlobLike, NamedBlob } from '../src/model/types';
 
 /** A byte range of an open file. */
@@ -65,6 +67,69 @@ export async function openFiles(paths: readonly string[]): Promise<OpenedFiles> 
     return { files, close: async () => void (await Promise.all(handles.map((h) => h.close()))) };
   } catch (error) {
     await Promise.all(handles.map((h) => h.close()));
+    throw error;
+  }
+}
+
+/** Write all of `bytes` at `position` (a write may take fewer bytes than offered). */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** A scratch file that keeps computed tensors off the heap until the export is written. */
+export interface SpillFile {
+  /** Append bytes; the returned range reads them back. */
+  store(bytes: Uint8Array): Promise<BlobLike>;
+  /** Close and delete the file. */
+  close(): Promise<void>;
+}
+
+/** Create (or truncate) a spill file at `path`. */
+export async function openSpillFile(path: string): Promise<SpillFile> {
+  const handle = await open(path, 'w+');
+  let end = 0;
+  return {
+    async store(bytes) {
+      await writeAll(handle, bytes, end);
+      const range = new FileRange(handle, end, bytes.length);
+      end += bytes.length;
+      return range;
+    },
+    async close() {
+      await handle.close();
+      await rm(path, { force: true });
+    },
+  };
+}
+
+/**
+ * Write a file given as parts (`safetensorsParts`: bytes, and ranges of other files read 16 MiB at a time), never
+ * holding it whole. It goes to `<path>.partial` first and is renamed to `path` once complete, so a failed or
+ * interrupted export leaves no truncated file under the real name.
+ *
+ * @returns the bytes written
+ */
+export async function writeParts(parts: readonly SafetensorsPart[], path: string): Promise<number> {
+  const partial = `${path}.partial`;
+  const handle = await open(partial, 'w');
+  let written = 0;
+  let closed = false;
+  try {
+    for await (const chunk of streamParts(parts)) {
+      await writeAll(handle, chunk, written);
+      written += chunk.length;
+    }
+    closed = true;
+    await handle.close();
+    await rename(partial, path);
+    return written;
+  } catch (error) {
+    if (!closed) await handle.close();
+    await rm(partial, { force: true });
     throw error;
   }
 }

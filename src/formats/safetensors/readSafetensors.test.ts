@@ -3,6 +3,7 @@ import { seededRandom } from '../../analysis/random/seededRandom';
 import { FormatError } from '../formatError';
 import { buildSafetensors, concatBytes, entry, u16le } from '../testing/buildSafetensors';
 import { countingFile, namedFile } from '../testing/memoryBlob';
+import { toModelInfo } from '../../model/types';
 import { readSafetensors } from './readSafetensors';
 import { writeSafetensors } from './writeSafetensors';
 
@@ -142,5 +143,30 @@ describe('readSafetensors: laziness', () => {
     file.ranges.length = 0;
     expect(Array.from(await st.tensors[1]!.read())).toEqual([0, 0, 0, 0]);
     expect(file.ranges).toEqual([[size - 16, size]]);
+  });
+});
+
+describe('readSafetensors: stored bytes', () => {
+  it('storedBytes() is the tensor’s own range of the file with its stored dtype name, handed out unread', async () => {
+    const bytes = writeSafetensors([
+      { name: 'w', dtype: 'BF16', shape: [2, 3], data: randomF32(6) },
+      { name: 'scale', dtype: 'F8_E8M0', shape: [4], bytes: new Uint8Array([127, 128, 126, 130]) },
+    ]);
+    const file = countingFile('raw.safetensors', bytes);
+    const st = await readSafetensors(file);
+    const dataStart = 8 + st.headerLength;
+    file.ranges.length = 0;
+    const [w, scale] = st.tensors.map((t) => t.storedBytes?.());
+    expect([w?.dtype, w?.bytes.size, scale?.dtype, scale?.bytes.size]).toEqual(['BF16', 12, 'F8_E8M0', 4]);
+    expect(file.ranges).toEqual([]);
+    expect(new Uint8Array(await (scale?.bytes.arrayBuffer() ?? new ArrayBuffer(0)))).toEqual(new Uint8Array([127, 128, 126, 130]));
+    expect(file.ranges).toEqual([[dataStart + 12, dataStart + 16]]);
+  });
+
+  it('toModelInfo leaves storedBytes out, so the model info can be posted to another thread', async () => {
+    const st = await readSafetensors(namedFile('m.safetensors', writeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 2], data: randomF32(4) }])));
+    const info = toModelInfo({ format: 'safetensors', name: 'm.safetensors', files: [], metadata: {}, tensors: st.tensors });
+    expect(info.tensors[0]).not.toHaveProperty('storedBytes');
+    expect(() => structuredClone(info)).not.toThrow();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Open one safetensors file lazily: read the 8-byte length and the N-byte JSON header (nothing else), and
  * give each tensor a `read()` that slices only its own bytes (safetensors spec: offsets relative to byte
- * 8 + N). Netron's `safetensors.Reader` does the same with a sub-stream per tensor.
+ * 8 + N). Netron's `safetensors.Reader` does the same with a sub-stream per tensor. `storedBytes()` hands out
+ * that range itself, unread, for exports that copy a tensor unchanged.
  */
 import type { ConvLayout, LayoutSource, NamedBlob, TensorRef } from '../../model/types';
 import { shapeSize } from '../../model/types';
@@ -56,6 +57,8 @@ function tensorRef(file: NamedBlob, dataStart: number, entry: SafetensorsEntry, 
       const bytes = await readBytes(file, dataStart + begin, dataStart + end);
       return decodeFloats(bytes, dtype, { file: file.name, tensor: name });
     },
+    // The file's own byte range: an export copies it as is (any dtype, BF16 stays BF16) without reading it.
+    storedBytes: () => ({ dtype: entry.storedDtype, bytes: file.blob.slice(dataStart + begin, dataStart + end) }),
   };
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../analysis/random/seededRandom';
 import { openModel } from '../registry';
-import { namedFile } from '../testing/memoryBlob';
+import { lazyBlob, namedFile } from '../testing/memoryBlob';
 import { readSafetensors } from './readSafetensors';
-import { safetensorsParts, writeSafetensors } from './writeSafetensors';
+import { streamParts } from './streamParts';
+import { partLength, safetensorsParts, writeSafetensors, type SafetensorsPart } from './writeSafetensors';
 
 const rng = seededRandom(7);
 const randomF32 = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
@@ -43,5 +44,55 @@ describe('safetensorsParts', () => {
       expect(ref?.shape).toEqual(t.shape);
       expect(await ref?.read()).toEqual(t.data);
     }
+  });
+});
+
+describe('safetensorsParts with BlobLike bytes', () => {
+  const source = new Uint8Array(64).map((_, i) => i);
+  const reads: [number, number][] = [];
+  const blob = lazyBlob(source.length, (s, e) => source.subarray(s, e), (s, e) => reads.push([s, e]));
+
+  async function joined(parts: readonly SafetensorsPart[], chunkBytes?: number): Promise<Uint8Array> {
+    const out: number[] = [];
+    for await (const chunk of streamParts(parts, chunkBytes)) out.push(...chunk);
+    return Uint8Array.from(out);
+  }
+
+  it('passes a BlobLike through as its own part, unread, and sizes the header from it', async () => {
+    reads.length = 0;
+    const slice = blob.slice(8, 16);
+    const parts = safetensorsParts(
+      [
+        { name: 'kept', dtype: 'BF16', shape: [2, 2], bytes: slice },
+        { name: 'new', dtype: 'F32', shape: [2], data: Float32Array.of(1.5, -2) },
+      ],
+      { note: 'x' },
+    );
+    expect(parts[1]).toBe(slice);
+    expect(reads).toEqual([]);
+    expect(parts.map(partLength).slice(1)).toEqual([8, 8]);
+    const model = await openModel([{ name: 'mixed.safetensors', blob: new Blob([(await joined(parts, 3)) as BlobPart]) }]);
+    expect(model.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([
+      ['kept', 'BF16', [2, 2]],
+      ['new', 'F32', [2]],
+    ]);
+    expect(new Uint8Array(await (model.tensors[0]?.storedBytes?.().bytes.arrayBuffer() ?? new ArrayBuffer(0)))).toEqual(source.subarray(8, 16));
+    expect(await model.tensors[1]?.read()).toEqual(Float32Array.of(1.5, -2));
+  });
+
+  it('checks a BlobLike’s size against shape and dtype', () => {
+    expect(() => safetensorsParts([{ name: 'w', dtype: 'F32', shape: [3], bytes: blob.slice(0, 8) }])).toThrow(new RangeError('tensor w: shape [3] of F32 needs 12 bytes, got 8'));
+  });
+
+  it('streamParts reads a BlobLike part slice by slice, only when asked, and skips empty parts', async () => {
+    reads.length = 0;
+    const stream = streamParts([new Uint8Array([1, 2]), new Uint8Array(0), blob.slice(0, 10)], 4);
+    expect((await stream.next()).value).toEqual(new Uint8Array([1, 2]));
+    expect(reads).toEqual([]);
+    const rest: Uint8Array[] = [];
+    for await (const chunk of stream) rest.push(chunk);
+    expect(rest.map((c) => c.length)).toEqual([4, 4, 2]);
+    expect(reads).toEqual([[0, 4], [4, 8], [8, 10]]);
+    await expect(joined([blob], 0)).rejects.toThrow(RangeError);
   });
 });

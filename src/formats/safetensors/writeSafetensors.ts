@@ -5,7 +5,7 @@
  * of UTF-8 JSON `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, padded
  * with spaces so the data region starts 8-byte aligned, then the tensors' bytes back to back (little-endian).
  */
-import type { DType } from '../../model/types';
+import type { BlobLike, DType } from '../../model/types';
 import { bytesPerElement, dtypeFromName } from '../dtype';
 import { encodeFloats } from '../encodeFloats';
 
@@ -21,23 +21,40 @@ export interface TensorToWrite {
 }
 
 /**
- * One tensor to write from already-encoded little-endian bytes, in any dtype (including names this app
- * does not know, such as `F8_E8M0`; their length is not checked).
+ * A tensor's encoded bytes: in memory, or a `BlobLike` such as a slice of the source file (`TensorRef.storedBytes`),
+ * which is neither read nor copied here: the part is passed through, so an export of a large model holds only
+ * what it changed.
  */
-export interface RawTensorToWrite {
+export type TensorBytes = Uint8Array | BlobLike;
+
+/** One part of a safetensors file as {@link safetensorsParts} returns it. */
+export type SafetensorsPart = Uint8Array | BlobLike;
+
+/**
+ * One tensor to write from already-encoded little-endian bytes, in any dtype (including names this app
+ * does not know, such as `F8_E8M0`; their length is not checked). `B` is `Uint8Array` unless a caller
+ * also passes `BlobLike` slices.
+ */
+export interface RawTensorToWrite<B extends TensorBytes = Uint8Array> {
   readonly name: string;
   readonly dtype: DType | (string & {});
   readonly shape: readonly number[];
-  readonly bytes: Uint8Array;
+  readonly bytes: B;
 }
 
-function tensorBytes(t: TensorToWrite | RawTensorToWrite): Uint8Array {
+/** Byte length of a part, in memory or not. */
+export function partLength(part: SafetensorsPart): number {
+  return ArrayBuffer.isView(part) ? part.byteLength : part.size;
+}
+
+function tensorBytes(t: TensorToWrite | RawTensorToWrite<TensorBytes>): SafetensorsPart {
   const count = t.shape.reduce((a, b) => a * b, 1);
   if ('bytes' in t) {
     const width = bytesPerElement(dtypeFromName(t.dtype));
     const expected = width === null ? null : width * count;
-    if (expected !== null && expected !== t.bytes.length) {
-      throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(', ')}] of ${t.dtype} needs ${expected} bytes, got ${t.bytes.length}`);
+    const length = partLength(t.bytes);
+    if (expected !== null && expected !== length) {
+      throw new RangeError(`tensor ${t.name}: shape [${t.shape.join(', ')}] of ${t.dtype} needs ${expected} bytes, got ${length}`);
     }
     return t.bytes;
   }
@@ -53,25 +70,33 @@ function tensorBytes(t: TensorToWrite | RawTensorToWrite): Uint8Array {
 
 /**
  * Encode tensors (in the given order) and optional string metadata as safetensors, in parts: the 8-byte length
- * and padded header first, then each tensor's bytes. Joined they are the file; a `Blob` built from them never
- * needs the whole file in one buffer (a large model's export).
+ * and padded header first, then each tensor's bytes. Joined they are the file; a `Blob` built from them (or
+ * `streamParts` writing them to disk) never needs the whole file in one buffer (a large model's export).
+ *
+ * With only in-memory tensors every part is a `Uint8Array`; a raw tensor whose `bytes` is a `BlobLike` (a
+ * slice of the source file) becomes that very object as its part, unread.
  *
  * @param tensors values to encode (`TensorToWrite`) or raw bytes (`RawTensorToWrite`); names must be unique
  * @param metadata written as `__metadata__` when not empty (e.g. `{ format: 'pt', conv_layout: 'OIHW' }`)
  * @throws RangeError if a tensor's data length does not match its shape or dtype, or a name repeats
  */
+export function safetensorsParts(tensors: readonly (TensorToWrite | RawTensorToWrite)[], metadata?: Readonly<Record<string, string>>): Uint8Array[];
 export function safetensorsParts(
-  tensors: readonly (TensorToWrite | RawTensorToWrite)[],
+  tensors: readonly (TensorToWrite | RawTensorToWrite<TensorBytes>)[],
+  metadata?: Readonly<Record<string, string>>,
+): SafetensorsPart[];
+export function safetensorsParts(
+  tensors: readonly (TensorToWrite | RawTensorToWrite<TensorBytes>)[],
   metadata: Readonly<Record<string, string>> = {},
-): Uint8Array[] {
+): SafetensorsPart[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
-  const chunks: Uint8Array[] = [];
+  const chunks: SafetensorsPart[] = [];
   let offset = 0;
   for (const t of tensors) {
     if (Object.hasOwn(header, t.name)) throw new RangeError(`tensor ${t.name}: name used twice`);
     const bytes = tensorBytes(t);
-    const end = offset + bytes.length;
+    const end = offset + partLength(bytes);
     // defineProperty: a tensor named `__proto__` must become a key, not the object's prototype.
     Object.defineProperty(header, t.name, {
       value: { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, end] },
