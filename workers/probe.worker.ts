@@ -69,6 +69,21 @@ async function handleRespond(request: Extract<ProbeRequest, { kind: 'respond' }>
   }
 }
 
+/** The low-rank what-if (issue 9): the model's outputs before and after truncating layers; the session's edits restored. */
+async function handleLowRankEffect(request: Extract<ProbeRequest, { kind: 'lowRankEffect' }>): Promise<void> {
+  const { id } = request;
+  const current = openSession();
+  try {
+    const result = await current.lowRankEffect(request.batch, request.layers, {
+      shouldCancel: () => cancelled.has(id),
+      onProgress: (done, total, stage) => post({ id, kind: 'progress', done, total, stage }),
+    });
+    post({ id, kind: 'lowRankEffect', result }, [result.before.values.buffer as ArrayBuffer, result.after.values.buffer as ArrayBuffer]);
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
 /** The circuit-editing requests (issue 8, part 5): a layer's current weight, the edit list, the edited model as a file. */
 async function handleEditing(request: Extract<ProbeRequest, { kind: 'weights' | 'edit' | 'export' }>): Promise<void> {
   const { id } = request;
@@ -92,6 +107,8 @@ function handle(request: Exclude<ProbeRequest, { kind: 'cancel' }>): Promise<voi
       return handleRun(request);
     case 'respond':
       return handleRespond(request);
+    case 'lowRankEffect':
+      return handleLowRankEffect(request);
     default:
       return handleEditing(request);
   }

@@ -7,6 +7,9 @@
  * Issue 8 part 5 (circuit editing) adds `weights` (a layer's current weight), `edit` (the complete list of weight
  * edits the session runs with from then on) and `export` (the edited model as a file). The dropped files are never
  * modified: edits live in the worker's memory only.
+ * Issue 9 (low-rank what-if) adds `lowRankEffect`: the model's final outputs on a batch with the session's edits, and
+ * again with chosen layers replaced by their rank-k truncation (the `lowRank` weight edit), the session's edits then
+ * restored.
  * Only typed arrays and plain data cross; sessions and tensors stay in the worker.
  */
 import type { WeightEdit, WeightLayout } from '../src/analysis/curves/weightEdits';
@@ -126,6 +129,55 @@ export interface ProbeWeights {
  */
 export type ProbeExportFormat = 'onnx' | 'safetensors';
 
+/**
+ * Values of each input's model output a `lowRankEffect` returns at most: the first PROBE_OUTPUT_VALUES_CAP in
+ * row-major order (a classifier's logits fit whole; a dense map, e.g. a segmentation, is cut, and `ProbeOutputs`
+ * says so).
+ */
+export const PROBE_OUTPUT_VALUES_CAP = 16384;
+
+/** The model's (first) output for each input of a batch. */
+export interface ProbeOutputs {
+  /** The output's name: the ONNX graph's first output, the Keras model's first output. */
+  readonly name: string;
+  /** Its dimensions per input, as the model gives them (without the batch axis). */
+  readonly dims: readonly number[];
+  /** Values kept per input: min(Π dims, PROBE_OUTPUT_VALUES_CAP); fewer than Π dims means the output was cut. */
+  readonly width: number;
+  /** N × width row-major, float32: each input's output flattened in row-major order, its first `width` values. */
+  readonly values: Float32Array;
+}
+
+/**
+ * A layer to truncate in `lowRankEffect`: at rank k, or at the smallest k whose top σ² hold at least `energy` of Σσ²
+ * (`rankForEnergy`), σ of the weight the session runs now as the matrix the analysis sees (dense out × in, conv
+ * c_out × c_in·kh·kw; SCIENCE.md §1).
+ */
+export type LowRankLayer = { readonly tensor: string; readonly k: number } | { readonly tensor: string; readonly energy: number };
+
+/** What truncating one layer did to its weight W (the session's current values) → W_k. */
+export interface LowRankTruncation {
+  readonly tensor: string;
+  /** The rank used: the one asked, or the energy rank, at most `fullRank`. */
+  readonly k: number;
+  /** min(rows, cols) of the matrix: k ≥ fullRank leaves W as it is. */
+  readonly fullRank: number;
+  /** ‖W_k‖²_F / ‖W‖²_F = Σ_{j≤k} σⱼ² / Σ σⱼ² (1 for W = 0). */
+  readonly energyKept: number;
+  /** ‖W − W_k‖_F / ‖W‖_F (0 for W = 0). */
+  readonly relativeError: number;
+}
+
+/** The answer to `lowRankEffect`. */
+export interface ProbeLowRankEffect {
+  /** The outputs with the session's current edits (the model as it runs now). */
+  readonly before: ProbeOutputs;
+  /** The outputs with the chosen layers truncated on top of those edits. */
+  readonly after: ProbeOutputs;
+  /** One per truncated layer, in request order. */
+  readonly layers: readonly LowRankTruncation[];
+}
+
 export type ProbeRequest =
   | { readonly id: number; readonly kind: 'open'; readonly files: readonly FileEntry[] }
   | {
@@ -154,6 +206,12 @@ export type ProbeRequest =
   | { readonly id: number; readonly kind: 'edit'; readonly edits: readonly WeightEdit[] }
   /** The model with the current edits as a file (answered by `exported`). */
   | { readonly id: number; readonly kind: 'export'; readonly format: ProbeExportFormat }
+  /**
+   * The model's outputs on the batch with the current edits, then with `layers` truncated (`lowRank` edits appended to
+   * the current list), the current list restored before the answer, also on failure or cancel (answered by
+   * `lowRankEffect`). One entry per tensor: a later entry replaces an earlier one. Holds the session alone.
+   */
+  | { readonly id: number; readonly kind: 'lowRankEffect'; readonly batch: ProbeBatch; readonly layers: readonly LowRankLayer[] }
   | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
 
 export type ProbeResponse =
@@ -166,4 +224,5 @@ export type ProbeResponse =
   | { readonly id: number; readonly kind: 'edited'; readonly tensors: readonly string[] }
   /** A file name for the export (e.g. `line-detector.edited.onnx`) and its bytes. */
   | { readonly id: number; readonly kind: 'exported'; readonly name: string; readonly blob: Blob }
+  | { readonly id: number; readonly kind: 'lowRankEffect'; readonly result: ProbeLowRankEffect }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };

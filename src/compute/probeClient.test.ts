@@ -1,7 +1,7 @@
 import { FakeWorker, spawnFake, spawnedFakes } from './testing/fakeWorker';
 import { describe, expect, it, vi } from 'vitest';
 import { createProbeClient } from './probeClient';
-import type { ProbeLayerResult, ProbeModelInfo, ProbeRequest, ProbeResponse, ProbeResponses, WeightEdit } from '../../workers/probeProtocol';
+import type { ProbeLayerResult, ProbeLowRankEffect, ProbeModelInfo, ProbeRequest, ProbeResponse, ProbeResponses, WeightEdit } from '../../workers/probeProtocol';
 
 const info: ProbeModelInfo = {
   runnable: true,
@@ -269,6 +269,65 @@ describe('probe client', () => {
       await client.exportModel('onnx');
       expect(spawned()[2]?.received.map((r) => r.kind)).toEqual(['open', 'export']);
       expect(spawned()[2]?.received[0]).toMatchObject({ kind: 'open', files: [{ name: 'other.onnx' }] });
+    });
+  });
+  describe('low-rank what-if', () => {
+    const effect: ProbeLowRankEffect = {
+      before: { name: 'logits', dims: [2], width: 2, values: Float32Array.of(1, 0) },
+      after: { name: 'logits', dims: [2], width: 2, values: Float32Array.of(0.5, 0.25) },
+      layers: [{ tensor: 'conv1.weight', k: 1, fullRank: 4, energyKept: 0.8, relativeError: Math.sqrt(0.2) }],
+    };
+    const zero: WeightEdit = { tensor: 'conv1.weight', op: 'scale', outUnits: [1], inUnits: 'all', sign: 'all', factor: 0 };
+
+    it('sends the batch and layers, routes progress by id, and returns both outputs', async () => {
+      FakeWorker.spawned = [];
+      const client = createProbeClient(
+        spawnWith((w, r) => {
+          if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+          if (r.kind === 'lowRankEffect') {
+            w.reply({ id: r.id, kind: 'progress', done: 0, total: 4, stage: 'as the model runs now: inputs 1–1 of 1' });
+            w.reply({ id: r.id + 100, kind: 'lowRankEffect', result: { ...effect, layers: [] } });
+            w.reply({ id: r.id, kind: 'lowRankEffect', result: effect });
+          }
+        }),
+      );
+      await client.open(files);
+      const stages: string[] = [];
+      const layers = [{ tensor: 'conv1.weight', k: 1 }, { tensor: 'fc.weight', energy: 0.9 }];
+      expect(await client.lowRankEffect(batch, { layers, onProgress: (p) => stages.push(`${p.done}/${p.total} ${p.stage}`) })).toEqual(effect);
+      expect(stages).toEqual(['0/4 as the model runs now: inputs 1–1 of 1']);
+      expect(spawned()[0]?.received.find((r) => r.kind === 'lowRankEffect')).toMatchObject({ kind: 'lowRankEffect', batch, layers });
+    });
+
+    it('abort sends a cancel; a worker restarted to stop it comes back with the edit list, not the truncation', async () => {
+      vi.useFakeTimers();
+      try {
+        FakeWorker.spawned = [];
+        const client = createProbeClient(
+          spawnWith((w, r) => {
+            if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+            if (r.kind === 'edit') w.reply({ id: r.id, kind: 'edited', tensors: ['conv1.weight'] });
+            if (r.kind === 'lowRankEffect' && spawned().length > 1) w.reply({ id: r.id, kind: 'lowRankEffect', result: effect });
+          }),
+        );
+        await client.open(files);
+        await client.edit([zero]);
+        const controller = new AbortController();
+        const outcome = client.lowRankEffect(batch, { layers: [{ tensor: 'conv1.weight', k: 1 }], signal: controller.signal }).catch((e: unknown) => e);
+        await Promise.resolve();
+        controller.abort();
+        await vi.advanceTimersByTimeAsync(2500);
+        expect(await outcome).toMatchObject({ code: 'PROBE_CANCELLED' });
+        const first = spawned()[0];
+        expect(first?.received.find((r) => r.kind === 'cancel')).toMatchObject({ target: first?.received.find((r) => r.kind === 'lowRankEffect')?.id });
+        expect(first?.terminated).toBe(true);
+        expect(await client.lowRankEffect(batch, { layers: [{ tensor: 'conv1.weight', k: 1 }] })).toEqual(effect);
+        const second = spawned()[1]?.received ?? [];
+        expect(second.map((r) => r.kind)).toEqual(['open', 'edit', 'lowRankEffect']);
+        expect(second[1]).toMatchObject({ kind: 'edit', edits: [zero] });
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 });

@@ -6,15 +6,21 @@
  * PROBE_NO_ACTIVATION (`respond` with stage 'post' on a layer without a nonlinearity), PROBE_BAD_EDIT and
  * PROBE_EXPORT_UNSUPPORTED (circuit editing), or the format reader's (UNKNOWN_FORMAT, …) from `open`.
  *
+ * The low-rank what-if (issue 9): `lowRankEffect` runs the inputs to the model's outputs before and after truncating
+ * chosen layers; the worker restores its edits itself, and a worker restarted to stop it comes back with the client's
+ * edit list, so the truncation never stays in force.
+ *
  * Circuit editing (issue 8, part 5): the client keeps the last edit list the worker accepted, and a replacement
  * worker gets it again right after the model is reopened, so a crash never silently drops the edits.
  */
 import type { FileEntry } from '../../workers/protocol';
 import type {
+  LowRankLayer,
   ProbeAggregate,
   ProbeBatch,
   ProbeExportFormat,
   ProbeLayerResult,
+  ProbeLowRankEffect,
   ProbeModelInfo,
   ProbeRequest,
   ProbeResponse,
@@ -58,6 +64,14 @@ export interface ProbeRespondOptions {
   readonly onProgress?: (progress: ProbeProgress) => void;
 }
 
+export interface ProbeLowRankOptions {
+  /** The layers to truncate (tensor names from `ProbeModelInfo.layers`), each at rank k or at an energy fraction. */
+  readonly layers: readonly LowRankLayer[];
+  /** Aborting rejects with PROBE_CANCELLED, as for `run`; the worker's edits are restored either way. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ProbeProgress) => void;
+}
+
 export interface ProbeClient {
   /** Open a model for probes (replacing the previous one); a weights-only model resolves with `runnable: false`. */
   open(files: readonly FileEntry[]): Promise<ProbeModelInfo>;
@@ -81,6 +95,12 @@ export interface ProbeClient {
    * PROBE_EXPORT_UNSUPPORTED) or 'safetensors' (every float tensor as F32, edits in the metadata).
    */
   exportModel(format: ProbeExportFormat): Promise<{ name: string; blob: Blob }>;
+  /**
+   * The low-rank what-if on the model's outputs (issue 9): the batch's outputs with the current edits (`before`) and
+   * with `layers` replaced by their rank-k truncation on top of them (`after`), each input's first
+   * PROBE_OUTPUT_VALUES_CAP values; the current edits are in force again when it settles.
+   */
+  lowRankEffect(batch: ProbeBatch, options: ProbeLowRankOptions): Promise<ProbeLowRankEffect>;
   dispose(): void;
 }
 
@@ -125,7 +145,7 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
     if (reopening) await reopening;
   };
 
-  /** A long request on the open model (`run`, `respond`): reopen after a respawn, stream progress, cancel on abort. */
+  /** A long request on the open model (`run`, `respond`, `lowRankEffect`): reopen after a respawn, stream progress, cancel on abort. */
   const streamingRun = async <T>(
     body: WithoutId<ProbeRequest>,
     signal: AbortSignal | undefined,
@@ -163,6 +183,10 @@ export function createProbeClient(spawn: () => Worker = defaultProbeWorker): Pro
 
     respond(batch, { layer, stage, directions, signal, onProgress }) {
       return streamingRun<ProbeResponses>({ kind: 'respond', batch, layer, stage, directions }, signal, onProgress, (m) => (m.kind === 'responses' ? m.result : undefined));
+    },
+
+    lowRankEffect(batch, { layers, signal, onProgress }) {
+      return streamingRun<ProbeLowRankEffect>({ kind: 'lowRankEffect', batch, layers }, signal, onProgress, (m) => (m.kind === 'lowRankEffect' ? m.result : undefined));
     },
 
     async weights(tensor) {

@@ -124,3 +124,19 @@ export function encodeValueInfo(info: OnnxValueInfo): Uint8Array {
   }
   return valueInfo.encode(valueInfo.fromObject(body)).finish();
 }
+
+/**
+ * The value a model's "output" is: the graph's first declared output, or, for a graph that declares none, the last
+ * node's first output that no node consumes (ONNX lists nodes in topological order, so that is the graph's sink);
+ * null when there is neither.
+ */
+export function finalOutputName(io: OnnxGraphIo, nodes: readonly { readonly input: readonly string[]; readonly output: readonly string[] }[]): string | null {
+  const declared = io.outputs[0]?.name;
+  if (declared) return declared;
+  const consumed = new Set(nodes.flatMap((n) => n.input));
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const out = nodes[i]?.output.find((o) => o !== '' && !consumed.has(o));
+    if (out !== undefined) return out;
+  }
+  return null;
+}

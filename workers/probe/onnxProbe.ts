@@ -3,12 +3,14 @@
  * (and any computed bias, and each layer's post-activation: the output of the nonlinearity after it) appended as
  * extra graph outputs, one InferenceSession is created (onnxSessionFactory.ts) and kept until a weight edit
  * replaces it with one of the re-encoded model, and each chunk of inputs is run fetching only the requested layers'
- * outputs. onnxruntime itself is passed in (the worker configures its wasm files; tests use the Node build).
+ * outputs (or, for the low-rank what-if, only the model's final output: `finalOutputName`, exposed too when the
+ * graph does not declare it). onnxruntime itself is passed in (the worker configures its wasm files; tests use the
+ * Node build).
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Model, NamedBlob } from '../../src/model/types';
 import { decodeOnnxModel } from '../../src/formats/onnx/decodeOnnxModel';
-import { readOnnxGraphIo } from './onnxGraphIo';
+import { finalOutputName, readOnnxGraphIo } from './onnxGraphIo';
 import type { OnnxInput } from './onnxInput';
 import { onnxInput } from './onnxInput';
 import type { OnnxProbeLayer } from './onnxProbeLayers';
@@ -97,7 +99,15 @@ const firstInputs = (data: Float32Array, n: number, layer: OnnxProbeLayer, posit
 const postValue = (layer: OnnxProbeLayer, post: boolean): string | null => (post && 'value' in layer.post ? layer.post.value : null);
 
 /** The runtime adapter over one InferenceSession at a time (a weight edit replaces it). */
-function onnxSource(ort: OrtModule, model: Model, factory: OnnxSessionFactory, first: Ort.InferenceSession, input: OnnxInput, layers: readonly OnnxProbeLayer[]): ActivationSource {
+function onnxSource(
+  ort: OrtModule,
+  model: Model,
+  factory: OnnxSessionFactory,
+  first: Ort.InferenceSession,
+  input: OnnxInput,
+  layers: readonly OnnxProbeLayer[],
+  outputName: string | null,
+): ActivationSource {
   let session = first;
   const biases = new Map<string, Float64Array>();
   /** Runs of several inputs at once failed once (a graph that hard-codes batch 1): one at a time from then on. */
@@ -156,16 +166,58 @@ function onnxSource(ort: OrtModule, model: Model, factory: OnnxSessionFactory, f
     }
   };
 
-  /** Run `n` inputs in runs of `size`, joining the activations. */
-  const runInParts = async (data: Float32Array, shape: readonly number[], n: number, size: number, pad: boolean, wanted: readonly OnnxProbeLayer[], post: boolean) => {
-    const perInput = data.length / n;
-    const parts = new Map<string, RunActivation[]>(wanted.map((l) => [l.tensor, []]));
-    for (let start = 0; start < n; start += size) {
-      const m = Math.min(size, n - start);
-      const run = await runOnce(data.subarray(start * perInput, (start + m) * perInput), [m, ...shape.slice(1)], m, pad ? size : m, wanted, post);
-      for (const [name, act] of run) parts.get(name)?.push(act);
+  /**
+   * Run `n` inputs the way the graph allows, one `runPart(first input, inputs, padded to)` per run, in order: padded
+   * runs of the graph's fixed batch; with a free batch all at once, or one at a time once a run of several failed.
+   */
+  const inRuns = async <T>(n: number, runPart: (start: number, m: number, padTo: number) => Promise<T>): Promise<T[]> => {
+    const inParts = async (size: number, pad: boolean) => {
+      const parts: T[] = [];
+      for (let start = 0; start < n; start += size) {
+        const m = Math.min(size, n - start);
+        parts.push(await runPart(start, m, pad ? size : m));
+      }
+      return parts;
+    };
+    if (input.batch !== null) return inParts(input.batch, true);
+    if (oneAtATime || n === 1) return inParts(1, false);
+    try {
+      return [await runPart(0, n, n)];
+    } catch (error) {
+      if (error instanceof ProbeError) throw error;
+      // Some graphs fix the batch inside (a Reshape to [1, …]) without saying so in the input's shape.
+      const parts = await inParts(1, false);
+      oneAtATime = true;
+      return parts;
     }
-    return new Map([...parts].map(([name, list]) => [name, joinRuns(list)]));
+  };
+
+  /** The graph's first output for one run of `n` inputs padded to `padTo`: its dims per input and the first n inputs' values. */
+  const outputOnce = async (data: Float32Array, shape: readonly number[], n: number, padTo: number) => {
+    if (outputName === null) throw new ProbeError('PROBE_RUN_FAILED', `"${model.name}" has no graph output to read.`);
+    const perInput = data.length / n;
+    let feed = data;
+    if (padTo > n) {
+      feed = new Float32Array(padTo * perInput);
+      feed.set(data);
+    }
+    const tensor = new ort.Tensor('float32', feed, [padTo, ...shape.slice(1)]);
+    const results = await session.run({ [input.spec.name]: tensor }, [outputName]);
+    try {
+      const result = results[outputName];
+      if (!result) throw new ProbeError('PROBE_RUN_FAILED', `onnxruntime returned no value for the output "${outputName}".`);
+      if (result.type !== 'float32') throw new ProbeError('PROBE_RUN_FAILED', `The output "${outputName}" is ${result.type}, not float32: there are no scores to compare.`);
+      const size = result.size / padTo;
+      // A run of one input may leave the batch axis out; a run of several must put it first.
+      const batchFirst = result.dims[0] === padTo;
+      if (!Number.isInteger(size) || (!batchFirst && padTo > 1)) {
+        throw new ProbeError('PROBE_RUN_FAILED', `The output "${outputName}" has shape ${shapeText(result.dims)} for ${padTo} inputs; expected [${padTo}, …].`);
+      }
+      return { dims: batchFirst ? result.dims.slice(1) : [...result.dims], data: (result.data as Float32Array).slice(0, n * size) };
+    } finally {
+      tensor.dispose();
+      for (const value of Object.values(results)) value.dispose();
+    }
   };
 
   return {
@@ -177,28 +229,25 @@ function onnxSource(ort: OrtModule, model: Model, factory: OnnxSessionFactory, f
       const wanted = wantedLayers as readonly OnnxProbeLayer[];
       const post = options.post === true;
       const n = shape[0] as number;
+      const perInput = data.length / n;
       for (const layer of wanted) {
         if (layer.bias?.kind === 'tensor' && !biases.has(layer.tensor)) biases.set(layer.tensor, scaledBias(await layer.bias.ref.read(), layer.bias.scale, layer.outChannels));
       }
-      let acts: Map<string, RunActivation>;
-      if (input.batch !== null) acts = await runInParts(data, shape, n, input.batch, true, wanted, post);
-      else if (oneAtATime || n === 1) acts = await runInParts(data, shape, n, 1, false, wanted, post);
-      else {
-        try {
-          acts = await runOnce(data, shape, n, n, wanted, post);
-        } catch (error) {
-          if (error instanceof ProbeError) throw error;
-          // Some graphs fix the batch inside (a Reshape to [1, …]) without saying so in the input's shape.
-          acts = await runInParts(data, shape, n, 1, false, wanted, post);
-          oneAtATime = true;
-        }
-      }
+      const runs = await inRuns(n, (start, m, padTo) => runOnce(data.subarray(start * perInput, (start + m) * perInput), [m, ...shape.slice(1)], m, padTo, wanted, post));
       return new Map(
         wanted.map((layer): [string, LayerActivation] => {
-          const act = acts.get(layer.tensor) as RunActivation;
+          const act = joinRuns(runs.map((run) => run.get(layer.tensor) as RunActivation));
           return [layer.tensor, { ...act, bias: layer.bias ? (biases.get(layer.tensor) ?? null) : null }];
         }),
       );
+    },
+    async outputs(data, shape) {
+      const n = shape[0] as number;
+      const perInput = data.length / n;
+      const runs = await inRuns(n, (start, m, padTo) => outputOnce(data.subarray(start * perInput, (start + m) * perInput), [m, ...shape.slice(1)], m, padTo));
+      const dims = runs[0]?.dims ?? [];
+      if (runs.some((r) => shapeText(r.dims) !== shapeText(dims))) throw new ProbeError('PROBE_RUN_FAILED', `The output "${outputName ?? ''}" changed shape between runs.`);
+      return { name: outputName ?? '', dims, data: joinData(runs.map((r) => r.data)) };
     },
     model,
     async setWeights(weights) {
@@ -240,9 +289,14 @@ export async function openOnnxProbe(loadOrt: () => Promise<OrtModule>, model: Mo
   if (layers.length === 0) {
     return notRunnableSession(`"${model.name}" has no dense or conv weight used by a Conv, Gemm or MatMul node to probe`, { runtime: 'onnxruntime-web', input: input.spec });
   }
-  const outputs = layers.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' ? [l.bias.name] : []), ...('value' in l.post ? [l.post.value] : [])]);
+  // The model's final output too (issue 9), when the graph does not declare it.
+  const finalOutput = finalOutputName(io, graph.node);
+  const outputs = [
+    ...layers.flatMap((l) => [l.output, ...(l.bias?.kind === 'value' ? [l.bias.name] : []), ...('value' in l.post ? [l.post.value] : [])]),
+    ...(finalOutput === null ? [] : [finalOutput]),
+  ];
   const ort = await loadRuntime(loadOrt, 'onnxruntime-web');
   const factory = await onnxSessionFactory(ort, file, graph, files, { inputs: input.declare ? [input.declare] : [], outputs, declaredOutputs: io.outputs.map((o) => o.name) });
   const session = await factory.create(new Map(), bytes);
-  return createProbeSession(onnxSource(ort, model, factory, session, input, layers));
+  return createProbeSession(onnxSource(ort, model, factory, session, input, layers, finalOutput));
 }

@@ -1,8 +1,8 @@
 /** Guards for probe messages (both sides import this file). */
 import type { ProbeRequest, ProbeResponse } from '../probeProtocol';
 
-const RESPONSE_KINDS: ReadonlySet<string> = new Set<ProbeResponse['kind']>(['opened', 'progress', 'result', 'responses', 'weights', 'edited', 'exported', 'error']);
-const REQUEST_KINDS: ReadonlySet<string> = new Set<ProbeRequest['kind']>(['open', 'run', 'respond', 'weights', 'edit', 'export', 'cancel']);
+const RESPONSE_KINDS: ReadonlySet<string> = new Set<ProbeResponse['kind']>(['opened', 'progress', 'result', 'responses', 'weights', 'edited', 'exported', 'lowRankEffect', 'error']);
+const REQUEST_KINDS: ReadonlySet<string> = new Set<ProbeRequest['kind']>(['open', 'run', 'respond', 'weights', 'edit', 'export', 'lowRankEffect', 'cancel']);
 
 /** Guard for messages arriving on the main thread. */
 export function isProbeResponse(value: unknown): value is ProbeResponse {

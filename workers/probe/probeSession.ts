@@ -11,6 +11,9 @@
  * Circuit editing (issue 8, part 5; weightEditor.ts): `edit` sets the weight edits the session runs with, `weights`
  * reads a layer's current weight, `exportModel` writes the edited model. An edit waits for running requests and
  * holds the session alone (sessionLock.ts), then drops the cached U of the layers it changed.
+ *
+ * `lowRankEffect` (issue 9; lowRankEffect.ts) runs the batch to the model's outputs before and after truncating chosen
+ * layers, holding the session alone, and restores the session's edits.
  */
 import type { WeightEdit } from '../../src/analysis/curves/weightEdits';
 import type { ConvLayout, Model, TensorRef } from '../../src/model/types';
@@ -21,7 +24,9 @@ import type {
   ProbeExportFormat,
   ProbeInputSpec,
   ProbeLayer,
+  LowRankLayer,
   ProbeLayerResult,
+  ProbeLowRankEffect,
   ProbeModelInfo,
   ProbeResponses,
   ProbeStage,
@@ -29,6 +34,7 @@ import type {
 } from '../probeProtocol';
 import { centreReadout } from './centreReadout';
 import { checkBatch, chunkedRun, neuronCache } from './chunkedRun';
+import { measureLowRankEffect } from './lowRankEffect';
 import { ProbeError } from './probeErrors';
 import { sessionLock } from './sessionLock';
 import { createWeightEditor } from './weightEditor';
@@ -80,6 +86,15 @@ export interface ProbeSession {
    * @throws ProbeError PROBE_NOT_RUNNABLE, PROBE_EXPORT_UNSUPPORTED (ONNX of a TF.js model)
    */
   exportModel(format: ProbeExportFormat): Promise<{ name: string; blob: Blob }>;
+  /**
+   * The model's outputs on the batch with the current edits, then with `layers` replaced by their rank-k truncation
+   * (appended to the current edits); the current edits are in force again when it settles, whatever happens.
+   * Progress: one step per energy-rank SVD, per chunk of each run, for the truncation and for the restore.
+   *
+   * @throws ProbeError as `run`, and PROBE_BAD_EDIT (a k that is not a non-negative integer, an energy outside (0, 1],
+   *   a weight that is not float)
+   */
+  lowRankEffect(batch: ProbeBatch, layers: readonly LowRankLayer[], hooks?: ProbeHooks): Promise<ProbeLowRankEffect>;
   dispose(): void;
 }
 
@@ -133,6 +148,11 @@ export interface ActivationSource {
    * layer not in the map runs with the file's values. Leaves the previous weights in force when it throws.
    */
   setWeights(weights: ReadonlyMap<string, Float32Array>): Promise<void>;
+  /**
+   * The model's first output for n inputs (`shape` = [n, …] in the input's layout): its name, its dimensions per
+   * input (without the batch axis) and its values, n × Π dims row-major. Throws whatever the runtime throws.
+   */
+  outputs(data: Float32Array, shape: readonly number[]): Promise<{ name: string; dims: readonly number[]; data: Float32Array }>;
   /** The model file itself with `weights` in place, as Blob parts (absent when the format cannot be written). */
   exportOnnx?(weights: ReadonlyMap<string, Float32Array>): Promise<Uint8Array[]>;
   dispose(): void;
@@ -240,6 +260,8 @@ export function createProbeSession(source: ActivationSource): ProbeSession {
 
     exportModel: (format) => lock.shared(() => editor.exportModel(format)),
 
+    lowRankEffect: (batch, layers, hooks = {}) => lock.exclusive(() => measureLowRankEffect({ source, editor, neurons, layerNamed }, batch, layers, hooks)),
+
     dispose() {
       neurons.clear();
       source.dispose();
@@ -257,6 +279,7 @@ export function notRunnableSession(reason: string, extra: Pick<ProbeModelInfo, '
     weights: refuse,
     edit: refuse,
     exportModel: refuse,
+    lowRankEffect: refuse,
     dispose() {},
   };
 }

@@ -11,6 +11,7 @@
  * Activation) layers. tfjs itself is passed in (the worker picks the cpu backend).
  *
  * Only top-level Conv2D and Dense layers with one inbound node are listed (layers of nested models are not).
+ * The model's final outputs (the low-rank what-if, issue 9) are its first output, from the whole model.
  */
 import type * as Tf from '@tensorflow/tfjs';
 import type { Model, NamedBlob, TensorRef } from '../../src/model/types';
@@ -218,6 +219,20 @@ function tfjsSource(tf: TfModule, loaded: Tf.LayersModel, model: Model, input: A
         x.dispose();
       }
       return results;
+    },
+    async outputs(data, shape) {
+      const x = tf.tensor4d(data, shape as [number, number, number, number]);
+      const predicted = loaded.predict(x, { batchSize: shape[0] as number });
+      const all = Array.isArray(predicted) ? predicted : [predicted];
+      try {
+        const first = all[0];
+        if (!first) throw new ProbeError('PROBE_RUN_FAILED', `"${model.name}" has no output to read.`);
+        const values = await first.data();
+        return { name: loaded.outputNames[0] ?? 'output', dims: first.shape.slice(1), data: values instanceof Float32Array ? values : Float32Array.from(values) };
+      } finally {
+        x.dispose();
+        for (const t of all) t.dispose();
+      }
     },
     model,
     async setWeights(weights) {

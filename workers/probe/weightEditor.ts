@@ -17,6 +17,8 @@ import type { ActivationSource, RunnableLayer } from './probeSession';
 export interface WeightEditor {
   /** The edited values of a layer's weight, or undefined when it runs with the file's (for the U cache). */
   readonly editedValues: (tensor: string) => Float32Array | undefined;
+  /** The edit list in force (as last accepted by `edit`). */
+  readonly current: () => readonly WeightEdit[];
   weights(layer: RunnableLayer): Promise<ProbeWeights>;
   /** Returns the tensors whose values now differ from the file's, and calls `onChanged` with every tensor whose values changed. */
   edit(edits: readonly WeightEdit[], onChanged: (tensors: readonly string[]) => void): Promise<string[]>;
@@ -64,6 +66,8 @@ export function createWeightEditor(source: ActivationSource, layerNamed: (name: 
 
   return {
     editedValues: (tensor) => edited.get(tensor),
+
+    current: () => edits,
 
     async weights(layer) {
       const current = edited.get(layer.tensor);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random/seededRandom';
+import { truncateMatrix } from '../checkpoints/truncate';
 import { renderStimulus } from './stimuli';
 import type { WeightEdit, WeightLayout } from './weightEdits';
 import { applyWeightEdits, curveDetectorKernel } from './weightEdits';
@@ -89,6 +91,88 @@ describe('applyWeightEdits', () => {
     for (const edit of bad) expect(() => applyWeightEdits(input.values, input.shape, 'OIHW', [edit])).toThrow(RangeError);
     expect(() => applyWeightEdits(input.values, [2, 2], 'OIHW', [])).toThrow(RangeError);
     expect(() => applyWeightEdits(input.values, [2, 3], 'out×in', [])).toThrow(RangeError);
+  });
+});
+
+describe('applyWeightEdits: lowRank (issue 9)', () => {
+  /** Seeded weights in [−1, 1). */
+  const random = (seed: number) => {
+    const rng = seededRandom(seed);
+    return () => rng() * 2 - 1;
+  };
+  /** The analysis matrix c_out × c_in·kh·kw (columns in OIHW order) of a stored weight. */
+  const analysisMatrix = (w: { values: ArrayLike<number>; at: (o: number, i: number, y: number, x: number) => number }, cOut: number, cIn: number, kh: number, kw: number) => {
+    const m = new Float64Array(cOut * cIn * kh * kw);
+    for (let o = 0; o < cOut; o++) for (let i = 0; i < cIn; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) m[((o * cIn + i) * kh + y) * kw + x] = w.values[w.at(o, i, y, x)] as number;
+    return m;
+  };
+  /** max |a − b| / max |b|. */
+  const relativeDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let diff = 0;
+    let scale = 0;
+    for (let j = 0; j < b.length; j++) {
+      diff = Math.max(diff, Math.abs((a[j] as number) - (b[j] as number)));
+      scale = Math.max(scale, Math.abs(b[j] as number));
+    }
+    return diff / scale;
+  };
+
+  it('a rank-k edit of an HWIO conv and of an [in, out] dense equals truncating the analysis matrix', () => {
+    for (const [layout, cOut, cIn, kh, kw, k] of [
+      ['HWIO', 5, 3, 2, 3, 2],
+      ['OIHW', 5, 3, 2, 3, 2],
+      ['in×out', 4, 6, 1, 1, 1],
+      ['out×in', 6, 4, 1, 1, 3],
+    ] as const) {
+      const rng = random(k * 100 + cOut);
+      const w = stored(layout, cOut, cIn, kh, kw, () => rng());
+      const matrix = analysisMatrix(w, cOut, cIn, kh, kw);
+      const expected = truncateMatrix(matrix, cOut, cIn * kh * kw, k);
+      const { values, changed } = applyWeightEdits(w.values, w.shape, layout, [{ tensor: 'w', op: 'lowRank', k }]);
+      expect(changed, layout).toBeGreaterThan(0);
+      const got = analysisMatrix({ ...w, values }, cOut, cIn, kh, kw);
+      expect(relativeDiff(got, expected), layout).toBeLessThan(1e-6);
+    }
+  });
+
+  it('HWIO by hand: a rank-1 conv stays as it is at k = 1, a rank-2 one loses its smaller direction', () => {
+    // c_out 2, c_in 1, 1 × 2 kernels: unit 0 = [3, 0], unit 1 = [0, 1] (σ = 3, 1); HWIO index (x·1 + 0)·2 + o.
+    const values = Float32Array.of(3, 0, 0, 1);
+    expect(Array.from(applyWeightEdits(values, [1, 2, 1, 2], 'HWIO', [{ tensor: 'w', op: 'lowRank', k: 1 }]).values).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([3, 0, 0, 0]);
+    // Unit 1 = 2·unit 0: rank 1, so k = 1 keeps it (to rounding).
+    const rankOne = Float32Array.of(1, 2, -3, -6);
+    const kept = applyWeightEdits(rankOne, [1, 2, 1, 2], 'HWIO', [{ tensor: 'w', op: 'lowRank', k: 1 }]).values;
+    expect(relativeDiff(kept, rankOne)).toBeLessThan(1e-6);
+  });
+
+  it('k ≥ min(c_out, c_in·kh·kw) leaves the values exactly; k at the numerical rank leaves them to rounding; k = 0 zeroes', () => {
+    const rng = random(7);
+    const w = stored('HWIO', 4, 2, 3, 3, () => rng());
+    for (const k of [4, 5, 100]) {
+      const { values, changed } = applyWeightEdits(w.values, w.shape, 'HWIO', [{ tensor: 'w', op: 'lowRank', k }]);
+      expect(changed, `k = ${k}`).toBe(0);
+      expect(values).toEqual(w.values);
+    }
+    // A rank-2 dense 5 × 4 (out × in) as outer products: k = 2 and 3 give it back to float32 rounding.
+    const a = [1, -2, 0.5, 3, -1];
+    const b = [2, 1, -1, 0.25];
+    const c = [0, 1, 1, -2, 0.5];
+    const d = [-1, 0.5, 2, 1];
+    const rank2 = stored('in×out', 5, 4, 1, 1, (o, i) => (a[o] as number) * (b[i] as number) + (c[o] as number) * (d[i] as number));
+    for (const k of [2, 3]) expect(relativeDiff(applyWeightEdits(rank2.values, rank2.shape, 'in×out', [{ tensor: 'w', op: 'lowRank', k }]).values, rank2.values), `k = ${k}`).toBeLessThan(1e-6);
+    expect(relativeDiff(applyWeightEdits(rank2.values, rank2.shape, 'in×out', [{ tensor: 'w', op: 'lowRank', k: 1 }]).values, rank2.values)).toBeGreaterThan(0.01);
+    expect(applyWeightEdits(w.values, w.shape, 'HWIO', [{ tensor: 'w', op: 'lowRank', k: 0 }]).values.every((v) => v === 0)).toBe(true);
+  });
+
+  it('composes in order with the other edits; a bad k throws RangeError', () => {
+    const rng = random(3);
+    const w = stored('OIHW', 3, 2, 2, 2, () => rng());
+    const zero: WeightEdit = { tensor: 'w', op: 'scale', outUnits: [0], inUnits: 'all', sign: 'all', factor: 0 };
+    const truncate: WeightEdit = { tensor: 'w', op: 'lowRank', k: 1 };
+    const both = applyWeightEdits(w.values, w.shape, 'OIHW', [zero, truncate]).values;
+    const stepwise = applyWeightEdits(applyWeightEdits(w.values, w.shape, 'OIHW', [zero]).values, w.shape, 'OIHW', [truncate]).values;
+    expect(both).toEqual(stepwise);
+    for (const k of [-1, 1.5, Number.NaN]) expect(() => applyWeightEdits(w.values, w.shape, 'OIHW', [{ tensor: 'w', op: 'lowRank', k }]), `k = ${k}`).toThrow(RangeError);
   });
 });
 

@@ -1,12 +1,15 @@
 /**
  * Circuit editing (issue 8, part 5; Cammarata et al., "Curve Circuits", Distill 2021, which zeroes the negative
  * weights between curve families and builds curve detectors by hand): edits to one layer's weight, applied to a
- * copy of its values, and a hand-built curve-detector kernel.
+ * copy of its values, and a hand-built curve-detector kernel. Issue 9 (low-rank what-if) adds the rank-k
+ * truncation of the whole weight (`lowRank`): W ← W_k, the best rank-k approximation (Eckart–Young; truncate.ts) of
+ * the matrix the analysis sees, W = c_out × c_in·kh·kw with columns in OIHW order (dense: out × in).
  *
  * Units are a layer's output channels (O) and input channels (I). Layouts of the stored values (row-major):
  * - 'OIHW' [c_out, c_in, kh, kw] (ONNX / PyTorch conv), 'HWIO' [kh, kw, c_in, c_out] (TF / Keras conv);
  * - 'out×in' [c_out, c_in] and 'in×out' [c_in, c_out] (dense; kh = kw = 1).
  */
+import { truncateMatrix } from '../checkpoints/truncate';
 import { renderStimulus } from './stimuli';
 
 /** How a layer's weight is stored (see the file comment). */
@@ -33,6 +36,16 @@ export type WeightEdit =
       readonly outUnit: number;
       /** c_in·kh·kw values in OIHW order for that output unit: index (i·kh + y)·kw + x (dense: c_in values). */
       readonly kernel: Float32Array;
+    }
+  | {
+      readonly tensor: string;
+      /**
+       * Replace the weight by its best rank-k approximation W_k (Eckart–Young) as a c_out × c_in·kh·kw matrix
+       * (dense: out × in). k ≥ min(c_out, c_in·kh·kw) leaves the values exactly as they are; k = 0 zeroes them.
+       */
+      readonly op: 'lowRank';
+      /** A non-negative integer. */
+      readonly k: number;
     };
 
 /** The dimensions of a weight, whatever its layout. */
@@ -75,6 +88,23 @@ function unitList(units: readonly number[] | 'all', count: number, what: string)
 const differs = (a: number, b: number) => !Object.is(a, b);
 
 /**
+ * W ← W_k in place: gather the c_out × c_in·kh·kw matrix (column (i·kh + y)·kw + x) from the stored layout,
+ * truncate it, and scatter it back (rounded to float32).
+ */
+function truncateInPlace(values: Float32Array, dims: WeightDims, k: number): void {
+  const { cOut, cIn, kh, kw, at } = dims;
+  const cols = cIn * kh * kw;
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`applyWeightEdits: a rank k must be a non-negative integer, got ${k}`);
+  // W_k = W exactly at full rank: no SVD, and no rounding through float64.
+  if (k >= Math.min(cOut, cols)) return;
+  const matrix = new Float32Array(cOut * cols);
+  const index = (o: number, i: number, y: number, x: number) => o * cols + (i * kh + y) * kw + x;
+  for (let o = 0; o < cOut; o++) for (let i = 0; i < cIn; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) matrix[index(o, i, y, x)] = values[at(o, i, y, x)] as number;
+  const truncated = truncateMatrix(matrix, cOut, cols, k);
+  for (let o = 0; o < cOut; o++) for (let i = 0; i < cIn; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) values[at(o, i, y, x)] = truncated[index(o, i, y, x)] as number;
+}
+
+/**
  * Apply `edits` in order to a copy of a weight's values; the input is never modified. Edits naming another tensor
  * must be filtered out by the caller: every edit given applies here.
  *
@@ -82,7 +112,8 @@ const differs = (a: number, b: number) => !Object.is(a, b);
  * @param shape its dimensions in that order (4 for conv layouts, 2 for dense)
  * @returns the edited copy, and how many entries differ from `values` (a weight scaled by 1 does not count)
  * @throws RangeError for a shape that does not fit the layout or the values, a unit out of range, a factor that is
- *   not finite, or a replacement kernel whose length is not c_in·kh·kw
+ *   not finite, a replacement kernel whose length is not c_in·kh·kw, a rank that is not a non-negative integer, or
+ *   NaN / ±Inf in a weight to truncate
  */
 export function applyWeightEdits(
   values: Float32Array,
@@ -95,6 +126,10 @@ export function applyWeightEdits(
   if (values.length !== cOut * cIn * kh * kw) throw new RangeError(`applyWeightEdits: ${values.length} values do not fit shape [${shape.join(', ')}]`);
   const out = values.slice();
   for (const edit of edits) {
+    if (edit.op === 'lowRank') {
+      truncateInPlace(out, dims, edit.k);
+      continue;
+    }
     if (edit.op === 'replace') {
       unitList([edit.outUnit], cOut, 'output');
       if (edit.kernel.length !== cIn * kh * kw) throw new RangeError(`applyWeightEdits: a replacement kernel needs c_in·kh·kw = ${cIn * kh * kw} values, got ${edit.kernel.length}`);

@@ -26,6 +26,7 @@ export function unitList(text: string): number[] | null {
 /** One line per edit, for the list of edits in force. */
 export function describeEdit(e: WeightEdit): string {
   if (e.op === 'replace') return `${e.tensor}: unit ${e.outUnit}'s kernel replaced (${e.kernel.length} weights)`;
+  if (e.op === 'lowRank') return `${e.tensor}: replaced by its rank-${e.k} truncation`;
   const which = e.sign === 'all' ? 'all weights' : `${e.sign} weights`;
   const from = e.inUnits === 'all' ? 'every input unit' : `input units ${e.inUnits.join(', ')}`;
   const into = e.outUnits === 'all' ? 'every unit' : `units ${e.outUnits.join(', ')}`;
@@ -85,7 +86,7 @@ export function EditPanel({ suggestedInputs }: { suggestedInputs: readonly numbe
     const b = layerCurves(before, display, curves.before?.options.kind !== 'angle');
     if (!a || !b) return null;
     // The units the edits touch (else the focused one), up to eight.
-    const touched = curves.edits.flatMap((e) => (e.op === 'replace' ? [e.outUnit] : e.outUnits === 'all' ? [] : [...e.outUnits]));
+    const touched = curves.edits.flatMap((e) => (e.op === 'replace' ? [e.outUnit] : e.op === 'lowRank' || e.outUnits === 'all' ? [] : [...e.outUnits]));
     const units = [...new Set(touched.length > 0 ? touched : focus !== null ? [focus] : [0])].filter((u) => u < a.count).slice(0, 8);
     const toRadial = (c: typeof a): RadialUnit[] =>
       units.map((u) => ({ id: u, label: c.labels[u] ?? String(u), values: radialValues(c, u), preferredThetaDeg: c.tunings[u]?.preferredThetaDeg ?? 0, echo: c.tunings[u]?.echo !== null }));

@@ -1,7 +1,9 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { FileEntry, SerializedError } from '../../../workers/protocol';
-import type { ProbeAggregate, ProbeLayerResult, ProbeModelInfo } from '../../../workers/probeProtocol';
+import type { LowRankLayer, LowRankTruncation, ProbeAggregate, ProbeLayerResult, ProbeModelInfo, ProbeOutputs } from '../../../workers/probeProtocol';
 import type { AppState, StoreDeps } from '../appState';
+import type { OutputChange } from '../../analysis/checkpoints/outputChange';
+import { outputChange } from '../../analysis/checkpoints/outputChange';
 import type { InputPreprocessing } from '../../analysis/probeInputs/inputSpec';
 import { defaultPreprocessing, samplePreprocessing } from '../../analysis/probeInputs/inputSpec';
 import { toSerializedError } from '../toSerializedError';
@@ -10,6 +12,9 @@ import { toSerializedError } from '../toSerializedError';
  * Activation probes (issue 7; SCIENCE.md §3): the open model run on a labelled input set in the probe worker, each
  * probed layer's activations projected onto its singular directions. The files are kept from the last open so the
  * probe worker can open the same model when the user first asks for probes (never before: it costs a runtime).
+ *
+ * The low-rank what-if on the model's outputs (issue 9) runs the same inputs to the model's final outputs, with the
+ * chosen layers at their rank-k truncation and without, and keeps the change (`outputChange`).
  */
 
 /** A labelled input set, preprocessed for the model (`data` in the model's layout, N first). */
@@ -36,6 +41,33 @@ export interface ProbeOptions {
   readonly scope: 'all' | 'layer';
 }
 
+/** A finished low-rank what-if on the outputs (issue 9). */
+export interface LowRankEffectResult {
+  /** Per truncated layer, by the scan's tensor names, in request order: the k used and what it did to the weight. */
+  readonly layers: readonly LowRankTruncation[];
+  /** The outputs with the edits in force (`curves.edits`), and with the layers truncated on top of them. */
+  readonly before: ProbeOutputs;
+  readonly after: ProbeOutputs;
+  /** Relative change, top-1 agreement, accuracy (when the width equals the class count), KL: `outputChange`. */
+  readonly change: OutputChange;
+  /** The input set measured (`ProbeInputSet.source`) and its size. */
+  readonly inputs: { readonly source: string; readonly n: number };
+  /** How many weight edits were in force (the baseline is the edited model when > 0). */
+  readonly edits: number;
+}
+
+/** The state of the low-rank what-if on the outputs. */
+export interface LowRankEffectState {
+  readonly status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** What was asked last, by the scan's tensor names: each layer at rank k or at an energy fraction. */
+  readonly layers: readonly LowRankLayer[];
+  readonly progress: { done: number; total: number; stage: string } | null;
+  readonly result: LowRankEffectResult | null;
+  readonly error: SerializedError | null;
+}
+
+const IDLE_LOW_RANK: LowRankEffectState = { status: 'idle', layers: [], progress: null, result: null, error: null };
+
 export const DEFAULT_PROBE_OPTIONS: ProbeOptions = { aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all' };
 
 export interface ProbeSlice {
@@ -60,6 +92,8 @@ export interface ProbeSlice {
      * it is open (the sample: its training settings), adjustable by the user; shared by the probes and the curve stimuli.
      */
     preprocessing: InputPreprocessing;
+    /** The low-rank what-if on the model's outputs for the current inputs (issue 9). */
+    lowRankEffect: LowRankEffectState;
   };
   /**
    * Forget the previous model's probes and remember the files to probe (called when a model opens). A sample whose
@@ -79,6 +113,18 @@ export interface ProbeSlice {
   setProbeOptions(change: Partial<ProbeOptions>): void;
   selectDirection(direction: number | null): void;
   setPreprocessing(preprocessing: InputPreprocessing): void;
+  /**
+   * Run the current inputs to the model's outputs as it runs now and with `layers` (the scan's tensor names) replaced by
+   * their rank-k truncation, and keep the change (issue 9). The probe worker's edits are left as they were. Without a
+   * runnable model or without inputs the state says why (PROBE_NOT_RUNNABLE, PROBE_NO_INPUTS).
+   */
+  measureLowRankEffect(layers: readonly LowRankLayer[]): Promise<void>;
+  cancelLowRankEffect(): void;
+}
+
+/** The probe model's name of a scanned tensor (the sample's TF.js name for its scanned name; else the same name). */
+export function probeTensorName(names: Readonly<Record<string, string>>, scanName: string): string {
+  return Object.entries(names).find(([, to]) => to === scanName)?.[0] ?? scanName;
 }
 
 /** The probe model's name of the selected layer (the sample's TF.js name for its scanned name), or null when it is not probe-able. */
@@ -86,12 +132,14 @@ export function selectedProbeLayerName(state: AppState): string | null {
   const { model, names } = state.probe;
   const scanName = state.selection.tensor;
   if (!model || scanName === null) return null;
-  const probeName = Object.entries(names).find(([, to]) => to === scanName)?.[0] ?? scanName;
+  const probeName = probeTensorName(names, scanName);
   return model.layers.some((l) => l.tensor === probeName) ? probeName : null;
 }
 
 export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], [], ProbeSlice> => {
   let controller: AbortController | null = null;
+  /** The low-rank what-if in flight (independent of probe runs). */
+  let lowRankController: AbortController | null = null;
   let opening: Promise<void> | null = null;
   const empty = (files: readonly FileEntry[], names: Readonly<Record<string, string>>, options: ProbeOptions): ProbeSlice['probe'] => ({
     status: 'idle',
@@ -106,6 +154,7 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
     options,
     direction: null,
     preprocessing: Object.keys(names).length > 0 ? samplePreprocessing : defaultPreprocessing(undefined),
+    lowRankEffect: IDLE_LOW_RANK,
   });
   return (set, get) => ({
     probe: empty([], {}, DEFAULT_PROBE_OPTIONS),
@@ -113,6 +162,8 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
     resetProbe(files, names = {}) {
       controller?.abort();
       controller = null;
+      lowRankController?.abort();
+      lowRankController = null;
       opening = null;
       // Curve results and weight edits belong to the previous model too.
       set((s) => ({ probe: empty(files, names, s.probe.options), curves: { ...s.curves, status: 'idle', progress: null, error: null, result: null, unit: null, edits: [], before: null } }));
@@ -143,7 +194,11 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
 
     setProbeInputs(inputs) {
       controller?.abort();
-      set((s) => ({ probe: { ...s.probe, inputs, results: {}, resultsAggregate: null, direction: null, status: s.probe.model ? 'ready' : s.probe.status, error: null } }));
+      lowRankController?.abort();
+      lowRankController = null;
+      set((s) => ({
+        probe: { ...s.probe, inputs, results: {}, resultsAggregate: null, direction: null, status: s.probe.model ? 'ready' : s.probe.status, error: null, lowRankEffect: IDLE_LOW_RANK },
+      }));
     },
 
     async runProbe() {
@@ -185,6 +240,66 @@ export const createProbeSlice = (deps: StoreDeps): StateCreator<AppState, [], []
 
     cancelProbe() {
       controller?.abort();
+    },
+
+    async measureLowRankEffect(layers) {
+      const files = get().probe.files;
+      lowRankController?.abort();
+      const mine = new AbortController();
+      lowRankController = mine;
+      const update = (change: Partial<LowRankEffectState>) => {
+        if (lowRankController === mine && get().probe.files === files) set((s) => ({ probe: { ...s.probe, lowRankEffect: { ...s.probe.lowRankEffect, ...change } } }));
+      };
+      const fail = (error: SerializedError) => update({ status: 'error', progress: null, error });
+      update({ status: 'running', layers, progress: { done: 0, total: 1, stage: 'opening the model' }, error: null });
+      await get().openProbeModel();
+      const { model, inputs, names } = get().probe;
+      if (!model) return fail(get().probe.error ?? { name: 'ProbeError', code: 'PROBE_NOT_RUNNABLE', message: 'The model could not be opened for running.' });
+      if (!model.runnable) {
+        return fail({
+          name: 'ProbeError',
+          code: 'PROBE_NOT_RUNNABLE',
+          message: `The outputs cannot be measured: ${model.reason ?? 'this model cannot be run'}.`,
+          remedy: 'Open an ONNX model (.onnx) or a TF.js layers model (model.json with its weight files) to run it on inputs.',
+        });
+      }
+      if (!inputs) {
+        return fail({ name: 'ProbeError', code: 'PROBE_NO_INPUTS', message: 'There is no input set to run.', remedy: 'Choose inputs on the Probe page (or the built-in set of the sample).' });
+      }
+      const n = inputs.labels.length;
+      const edits = get().curves.edits.length;
+      try {
+        const effect = await deps.probeClient.lowRankEffect(
+          { data: inputs.data, shape: inputs.shape },
+          {
+            layers: layers.map((l) => ({ ...l, tensor: probeTensorName(names, l.tensor) })),
+            signal: mine.signal,
+            onProgress: (progress) => update({ progress }),
+          },
+        );
+        if (lowRankController !== mine || get().probe.inputs !== inputs) return;
+        const { before, after } = effect;
+        const change = outputChange(before.values, after.values, before.width, { labels: inputs.labels, classCount: inputs.classes.length });
+        const result: LowRankEffectResult = {
+          layers: effect.layers.map((l) => ({ ...l, tensor: names[l.tensor] ?? l.tensor })),
+          before,
+          after,
+          change,
+          inputs: { source: inputs.source, n },
+          edits,
+        };
+        update({ status: 'done', progress: null, result });
+      } catch (error) {
+        const e = toSerializedError(error);
+        if (e.code === 'PROBE_CANCELLED' || mine.signal.aborted) update({ status: 'cancelled', progress: null, error: null });
+        else fail(e);
+      } finally {
+        if (lowRankController === mine) lowRankController = null;
+      }
+    },
+
+    cancelLowRankEffect() {
+      lowRankController?.abort();
     },
 
     setProbeOptions(change) {

@@ -42,5 +42,8 @@ export const idleProbeClient: ProbeClient = {
   async exportModel() {
     throw new Error('not used');
   },
+  async lowRankEffect() {
+    throw new Error('not used');
+  },
   dispose() {},
 };
