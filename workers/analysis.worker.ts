@@ -16,6 +16,7 @@ import { workerLinalg } from './linalg';
 import { tensorVectors } from './tensorVectors';
 import { workerParallelGram } from './parallelGram';
 import { toSerializedError } from './serializeError';
+import { exportLowRank } from './exportLowRank';
 import type { DiffLayerResult } from './diffTensors';
 import { diffModelLayers, diffOpenError, noCommonLayersError, planModelDiff } from './diffTensors';
 
@@ -182,6 +183,29 @@ function diffTransferables(result: DiffLayerResult): ArrayBuffer[] {
   return buffers;
 }
 
+async function handleExport(request: Extract<AnalysisRequest, { kind: 'exportLowRank' }>): Promise<void> {
+  if (!model) throw Object.assign(new Error('No model is open in the analysis worker.'), { code: 'NO_MODEL' });
+  const { id, cancelFlag } = request;
+  const shouldCancel = () => (cancelFlag ? Atomics.load(cancelFlag, 0) !== 0 : false) || cancelledByMessage.has(id);
+  try {
+    const result = await exportLowRank(model, request.plan, {
+      form: request.form,
+      linalg: await workerLinalg(false),
+      shouldCancel,
+      onProgress: (done, total, tensor) => post({ id, kind: 'progress', done, total, tensor, fraction: 0 }),
+      // Each computed tensor leaves the heap as a Blob (the browser may keep it on disk) before the next is made.
+      store: (bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>]),
+    });
+    const blob = new Blob(result.parts as BlobPart[], { type: 'application/octet-stream' });
+    post({ id, kind: 'exported', name: result.name, blob, summary: result.summary, notes: result.notes });
+  } catch (error) {
+    if (error instanceof AnalysisCancelled) post({ id, kind: 'done', cancelled: true });
+    else throw error;
+  } finally {
+    cancelledByMessage.delete(id);
+  }
+}
+
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const request = event.data;
   if (!isAnalysisRequest(request)) return;
@@ -196,6 +220,8 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
         ? handleVectors(request)
         : request.kind === 'diff'
           ? handleDiff(request)
-          : handleAnalyze(request);
+          : request.kind === 'exportLowRank'
+            ? handleExport(request)
+            : handleAnalyze(request);
   run.catch((error: unknown) => post({ id: request.id, kind: 'error', error: toSerializedError(error) }));
 });

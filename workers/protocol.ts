@@ -18,6 +18,8 @@ import type { DiffLayerResult, NotCompared } from './diffTensors';
 
 export type { SingularVectorsResult } from './tensorVectors';
 export type { DiffLayerResult, NotCompared } from './diffTensors';
+import type { LowRankLayerSummary, LowRankPlanEntry } from './exportLowRank';
+export type { LowRankLayerSummary, LowRankPlanEntry } from './exportLowRank';
 export type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomization';
 
 /** How a scan computes: the conv definition, the MP fit, WW's layer filters. Defaults are WeightWatcher's. */
@@ -127,6 +129,18 @@ export type AnalysisRequest =
       readonly tensors?: readonly string[];
       readonly cancelFlag?: Int32Array;
     }
+  /**
+   * The open model with chosen layers replaced by their best rank-k approximation, as safetensors
+   * (workers/exportLowRank.ts): `form` 'truncated' writes W_k in each layer's stored shape, 'factors' the pair
+   * U√Σ, √ΣVᵀ. Untouched tensors are slices of the source file (no copy). Answered by `progress`, then `exported`.
+   */
+  | {
+      readonly id: number;
+      readonly kind: 'exportLowRank';
+      readonly plan: readonly LowRankPlanEntry[];
+      readonly form: 'truncated' | 'factors';
+      readonly cancelFlag?: Int32Array;
+    }
   /** Cancel request `target` (checked between layers when no shared flag is available). */
   | { readonly id: number; readonly kind: 'cancel'; readonly target: number };
 
@@ -152,6 +166,8 @@ export type AnalysisResponse =
    * with the reason; `labels`: the two models' names as the details use them.
    */
   | { readonly id: number; readonly kind: 'diffDone'; readonly cancelled: boolean; readonly notCompared: readonly NotCompared[]; readonly labels: readonly [string, string] }
+  /** The low-rank model of an `exportLowRank`: the file, its suggested name, what each layer kept, notes. */
+  | { readonly id: number; readonly kind: 'exported'; readonly name: string; readonly blob: Blob; readonly summary: readonly LowRankLayerSummary[]; readonly notes: readonly string[] }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };
 
 /** Guard for messages arriving on the main thread. */
@@ -167,7 +183,8 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
       v.kind === 'error' ||
       v.kind === 'vectors' ||
       v.kind === 'diffLayer' ||
-      v.kind === 'diffDone')
+      v.kind === 'diffDone' ||
+      v.kind === 'exported')
   );
 }
 
@@ -175,5 +192,5 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
 export function isAnalysisRequest(value: unknown): value is AnalysisRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { id?: unknown; kind?: unknown };
-  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel' || v.kind === 'vectors' || v.kind === 'diff');
+  return typeof v.id === 'number' && (v.kind === 'open' || v.kind === 'analyze' || v.kind === 'cancel' || v.kind === 'vectors' || v.kind === 'diff' || v.kind === 'exportLowRank');
 }

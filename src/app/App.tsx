@@ -24,6 +24,7 @@ import { listSamples } from './samples';
 import { droppedFiles, pickedFiles } from './droppedFiles';
 import type { DroppedFile } from './droppedFiles';
 import { openDrop } from './openDrop';
+import { ModelLowRankSection } from './lowrank/ModelLowRankSection';
 import { supportedFormatsText } from '../formats/registry';
 import { formatCount } from '../views/layers/format';
 
@@ -228,6 +229,7 @@ export function App() {
         <main className="workspace scan-page" aria-label="Whole-model scan" data-page="scan">
           <ViewActionsProvider value={scanActions}>
             <ScanView />
+            <ModelLowRankSection />
           </ViewActionsProvider>
         </main>
       ) : (

@@ -1,8 +1,10 @@
 import { LowRankPanel } from '../views/lowrank/LowRankPanel';
+import { LowRankExport, wholeModelPlan } from './lowrank/LowRankExport';
+import { OutputChangePanel } from './lowrank/OutputChangePanel';
 import { truncationGeometry } from '../views/lowrank/lowRankData';
 import type { AppState } from '../state/appState';
 import { useAppStore, useAppStoreApi } from '../views/shared/storeContext';
-import { selectReferenceLabel, selectReferenceVisible, selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
+import { selectModelInfo, selectReferenceLabel, selectReferenceVisible, selectSelectedResult, selectSelectedTensor, selectSpectrumScale } from '../state/selectors';
 import { SpectrumView } from '../views/spectrum/SpectrumView';
 import { EsdView, eigenvalueLabel } from '../views/esd/EsdView';
 import { FitDiagnosticsView } from '../views/fit/FitDiagnosticsView';
@@ -24,6 +26,7 @@ export function LayerDetail() {
   const referenceLabel = useAppStore(selectReferenceLabel);
   const referenceVisible = useAppStore(selectReferenceVisible);
   const lowRankK = useAppStore(selectLowRankK);
+  const info = useAppStore(selectModelInfo);
   const store = useAppStoreApi();
   if (!tensor) return <p className="hint">Select a layer on the left.</p>;
   const reason = notAnalysedReason(tensor);
@@ -141,6 +144,18 @@ export function LayerDetail() {
           geometry={truncationGeometry(spectrum.definition, spectrum.matrixCount, spectrum.rows, spectrum.cols, tensor.shape, tensor.layout === 'HWIO' ? 'HWIO' : tensor.layout === 'OIHW' ? 'OIHW' : undefined)}
           k={lowRankK}
           onK={(k) => store.getState().setLowRankK(k)}
+          actions={(k) => (
+            <>
+              <OutputChangePanel tensor={tensor.name} k={k} />
+              <LowRankExport
+              testId="lowrank-export"
+              choices={[
+                { label: `${tensor.name} at rank ${k}, other layers as they are`, plan: [{ tensor: tensor.name, k }] },
+                { label: 'every layer at its 90 % energy rank', plan: info ? wholeModelPlan(info.tensors, 0.9) : [] },
+              ]}
+              />
+            </>
+          )}
         />
       ) : null}
       {result?.status === 'ok' ? (

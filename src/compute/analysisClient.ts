@@ -3,7 +3,7 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, DiffLayerResult, FileEntry, LayerResult, NotCompared, SingularVectorsResult } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, DiffLayerResult, FileEntry, LayerResult, LowRankLayerSummary, LowRankPlanEntry, NotCompared, SingularVectorsResult } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
 import { AnalysisError } from './analysisError';
 import { createWorkerChannel } from './workerChannel';
@@ -42,6 +42,14 @@ export interface DiffOutcome {
   readonly labels: readonly [string, string];
 }
 
+/** A low-rank model written by `exportLowRank`. */
+export interface LowRankFile {
+  readonly name: string;
+  readonly blob: Blob;
+  readonly summary: readonly LowRankLayerSummary[];
+  readonly notes: readonly string[];
+}
+
 export interface AnalysisClient {
   open(files: readonly FileEntry[]): Promise<ModelInfo>;
   /** Resolves `{ cancelled }` when the scan ends; rejects with AnalysisError on failure. */
@@ -55,6 +63,11 @@ export interface AnalysisClient {
    * or the two have no layer in common (`NO_COMMON_LAYERS`).
    */
   diff(filesA: readonly FileEntry[], filesB: readonly FileEntry[], options?: DiffOptions): Promise<DiffOutcome>;
+  /**
+   * The open model with the planned layers replaced by their rank-k approximation, as a safetensors Blob
+   * (workers/exportLowRank.ts); null when cancelled through `signal`. Rejects with AnalysisError (e.g. a bad plan).
+   */
+  exportLowRank(plan: readonly LowRankPlanEntry[], options: { readonly form: 'truncated' | 'factors'; readonly signal?: AbortSignal; readonly onProgress?: (progress: ScanProgress) => void }): Promise<LowRankFile | null>;
   dispose(): void;
 }
 
@@ -121,6 +134,32 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
           graceMs: CANCEL_GRACE_MS,
           afterGrace: { value: { cancelled: true } },
           dropError: new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled scan.' }),
+        },
+      );
+    },
+
+    async exportLowRank(plan, { form, signal, onProgress }) {
+      const reopening = channel.reopenIfNeeded(rawOpen);
+      if (reopening) await reopening;
+      if (signal?.aborted) return null;
+      const cancelFlag = sharedCancelFlag();
+      return channel.streaming<LowRankFile | null>(
+        { kind: 'exportLowRank', plan, form, ...(cancelFlag ? { cancelFlag } : {}) },
+        {
+          signal,
+          onMessage: (m) => {
+            if (m.kind === 'progress') onProgress?.(m);
+            else if (m.kind === 'exported') return { value: { name: m.name, blob: m.blob, summary: m.summary, notes: m.notes } };
+            else if (m.kind === 'done' && m.cancelled) return { value: null };
+            return undefined;
+          },
+          cancel: (target) => ({ kind: 'cancel', target }),
+          onAbort: () => {
+            if (cancelFlag) Atomics.store(cancelFlag, 0, 1);
+          },
+          graceMs: CANCEL_GRACE_MS,
+          afterGrace: { value: null },
+          dropError: new AnalysisError({ name: 'WorkerError', code: 'CANCELLED', message: 'The analysis worker was restarted to stop a cancelled export.' }),
         },
       );
     },

@@ -21,6 +21,9 @@ function fakeClient(log: string[], who: string, ms = 5): AnalysisClient {
       }
       return { cancelled: false };
     },
+    async exportLowRank() {
+      return null;
+    },
     async diff() {
       return { cancelled: false, notCompared: [], labels: ['', ''] as const };
     },

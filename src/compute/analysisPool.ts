@@ -65,6 +65,10 @@ export function createAnalysisPool(clients: readonly AnalysisClient[]): Analysis
       return (clients[0] as AnalysisClient).vectors(tensor, k, settings);
     },
 
+    exportLowRank(plan, options) {
+      return (clients[0] as AnalysisClient).exportLowRank(plan, options);
+    },
+
     diff(filesA, filesB, options) {
       return (clients[0] as AnalysisClient).diff(filesA, filesB, options);
     },

@@ -37,6 +37,9 @@ function fakeClient(opts: { hold?: Promise<void> } = {}) {
       }
       return { cancelled: false };
     },
+    async exportLowRank() {
+      return null;
+    },
     async diff() {
       return { cancelled: false, notCompared: [], labels: ['', ''] as const };
     },

@@ -10,6 +10,7 @@ import { createProbeSlice } from './slices/probeSlice';
 import { createTrapSlice } from './slices/trapSlice';
 import { createCurvesSlice } from './slices/curvesSlice';
 import { createStudySlice } from './slices/studySlice';
+import { createLowRankSlice } from './slices/lowRankSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -24,6 +25,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createTrapSlice(deps)(...a),
     ...createCurvesSlice(deps)(...a),
     ...createStudySlice(deps)(...a),
+    ...createLowRankSlice(deps)(...a),
   }));
 }
 

@@ -17,6 +17,9 @@ const analysis: AnalysisClient = {
   async analyze() {
     return { cancelled: false };
   },
+  async exportLowRank() {
+    return null;
+  },
   async diff() {
     return { cancelled: false, notCompared: [], labels: ['', ''] as const };
   },

@@ -39,6 +39,9 @@ function fakeClient() {
       }
       return { cancelled: false };
     },
+    async exportLowRank() {
+      return null;
+    },
     async diff() {
       return { cancelled: false, notCompared: [], labels: ['', ''] as const };
     },

@@ -49,6 +49,9 @@ function fakeClient(opts: { hold?: boolean; fail?: boolean; randomizable?: boole
       }
       return { cancelled: false };
     },
+    async exportLowRank() {
+      return null;
+    },
     async diff() {
       return { cancelled: false, notCompared: [], labels: ['', ''] as const };
     },

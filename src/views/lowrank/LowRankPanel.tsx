@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useMemo } from 'react';
 import { formatNumber } from '../shared/chart';
 import type { TruncationGeometry } from './lowRankData';
@@ -12,7 +13,20 @@ const count = (v: number) => (v >= 1e6 ? `${(v / 1e6).toPrecision(3)} M` : v >= 
  * parameters / MACs of a rank-k factorisation against the dense layer. Props only; the rank is marked on the spectrum
  * by the caller.
  */
-export function LowRankPanel({ sigma, geometry, k, onK }: { sigma: Float64Array; geometry: TruncationGeometry | { reason: string }; k: number | null; onK: (k: number | null) => void }) {
+export function LowRankPanel({
+  sigma,
+  geometry,
+  k,
+  onK,
+  actions,
+}: {
+  sigma: Float64Array;
+  geometry: TruncationGeometry | { reason: string };
+  k: number | null;
+  onK: (k: number | null) => void;
+  /** What the app offers at the chosen k (downloads, the effect on the outputs), rendered below the table. */
+  actions?: (k: number) => ReactNode;
+}) {
   const rank = sigma.length;
   const summary = useMemo(() => ('reason' in geometry || rank === 0 ? null : lowRankSummary(sigma, geometry, k ?? rankForEnergy(sigma, 0.9))), [sigma, geometry, k, rank]);
   if ('reason' in geometry) {
@@ -65,6 +79,7 @@ export function LowRankPanel({ sigma, geometry, k, onK }: { sigma: Float64Array;
           </tr>
         </tbody>
       </table>
+      {actions?.(summary.k)}
     </section>
   );
 }
