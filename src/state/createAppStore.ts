@@ -10,12 +10,14 @@ import { createProbeSlice } from './slices/probeSlice';
 import { createTrapSlice } from './slices/trapSlice';
 import { createCurvesSlice } from './slices/curvesSlice';
 import { createStudySlice } from './slices/studySlice';
+import { createOpenSequence } from './openSequence';
 import { createLowRankSlice } from './slices/lowRankSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
+  const opens = createOpenSequence();
   return createStore<AppState>()((...a) => ({
-    ...createModelSlice(deps)(...a),
+    ...createModelSlice(deps, opens)(...a),
     ...createAnalysisSlice(deps)(...a),
     ...createSelectionSlice(...a),
     ...createReferenceSlice(deps)(...a),
@@ -24,7 +26,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createProbeSlice(deps)(...a),
     ...createTrapSlice(deps)(...a),
     ...createCurvesSlice(deps)(...a),
-    ...createStudySlice(deps)(...a),
+    ...createStudySlice(deps, opens)(...a),
     ...createLowRankSlice(deps)(...a),
   }));
 }

@@ -65,7 +65,7 @@ export function LowRankExport({ choices, testId }: { choices: readonly LowRankCh
       )}
       {state.status === 'done' && state.last ? (
         <span className="hint-inline" data-testid={`${testId}-done`}>
-          {state.last.name}, {size(state.last.bytes)}: {state.last.summary.length} layers at rank{' '}
+          {state.last.name}, {size(state.last.bytes)}: {state.last.summary.length} {state.last.summary.length === 1 ? 'layer' : 'layers'} at rank{' '}
           {[...new Set(state.last.summary.map((s) => s.k))].slice(0, 4).join(', ')}
           {state.last.notes.length ? ` · ${state.last.notes.join(' ')}` : ''}
         </span>

@@ -3,6 +3,8 @@ import type { ModelInfo } from '../../model/types';
 import type { FileEntry, SerializedError } from '../../../workers/protocol';
 import type { AppState, LoadedSample, StoreDeps } from '../appState';
 import { toSerializedError } from '../toSerializedError';
+import type { OpenSequence } from '../openSequence';
+import { createOpenSequence } from '../openSequence';
 
 /** Where the open model came from: a built-in sample (shareable) or files the user dropped (not). */
 export type ModelSource =
@@ -30,18 +32,21 @@ export interface ModelSlice {
 }
 
 export const createModelSlice =
-  (deps: StoreDeps): StateCreator<AppState, [], [], ModelSlice> =>
+  (deps: StoreDeps, opens: OpenSequence = createOpenSequence()): StateCreator<AppState, [], [], ModelSlice> =>
   (set, get) => ({
     model: { status: 'idle', info: null, source: null, pendingName: null, openError: null },
 
     async openFiles(files, source) {
       if (files.length === 0) return;
+      const ticket = opens.next();
       const previous = get().model;
       get().cancelAnalysis();
       const pendingName = files.map((f) => f.name).join(', ');
       set({ model: { ...previous, status: 'opening', pendingName, openError: null } });
       try {
         const info = await deps.client.open(files);
+        // Another model or study was asked for meanwhile: it wins.
+        if (!opens.isLatest(ticket)) return;
         // The old model's results, reference and selection go before the new model appears, so no listener
         // ever sees the new model with the old results.
         get().closeStudy();
@@ -62,25 +67,30 @@ export const createModelSlice =
         });
         void get().startAnalysis();
       } catch (error) {
+        if (!opens.isLatest(ticket)) return;
         set({ model: { ...previous, status: previous.info ? 'ready' : 'idle', pendingName: null, openError: toSerializedError(error) } });
       }
     },
 
     async openSample(id, options = {}) {
+      const ticket = opens.next();
       let sample: LoadedSample;
       try {
         sample = await deps.loadSample(id);
       } catch (error) {
-        set((s) => ({ model: { ...s.model, openError: toSerializedError(error) } }));
+        if (opens.isLatest(ticket)) set((s) => ({ model: { ...s.model, openError: toSerializedError(error) } }));
         return;
       }
+      if (!opens.isLatest(ticket)) return;
       if (sample.study) {
         await get().openStudy(sample.study.checkpoints, { kind: 'sample', id }, { ...sample.study, showPage: options.showStudy === true });
         return;
       }
       await get().openFiles(sample.files, { kind: 'sample', id });
-      if (get().model.source?.kind === 'sample' && sample.probe) get().resetProbe(sample.probe.files, sample.probe.names);
-      if (get().model.source?.kind === 'sample' && sample.twin) void get().loadReference(sample.twin.id, sample.twin.title);
+      const current = get().model.source;
+      if (current?.kind !== 'sample' || current.id !== id) return;
+      if (sample.probe) get().resetProbe(sample.probe.files, sample.probe.names);
+      if (sample.twin) void get().loadReference(sample.twin.id, sample.twin.title);
     },
 
     async openUrls(urls) {

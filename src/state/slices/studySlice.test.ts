@@ -159,3 +159,30 @@ describe('study slice', () => {
     expect(store.getState().study.checkpoints.every((c) => c.status === 'done')).toBe(true);
   });
 });
+
+describe('which open wins', () => {
+  it('a study clicked while the start sample still loads stays open', async () => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => (release = r));
+    const main = fakeClient();
+    const store = createAppStore({
+      client: main.client,
+      referenceClient: fakeClient().client,
+      studyClient: fakeClient().client,
+      probeClient: idleProbeClient,
+      loadUrls: async () => [],
+      loadSample: async () => {
+        await slow;
+        return { files: [file('step_7.safetensors')] };
+      },
+      now: () => 0,
+    });
+    const first = store.getState().openSample('slow-sample');
+    await store.getState().openStudy(inputs('step_1.safetensors', 'step_2.safetensors'), { kind: 'files', names: ['x'] });
+    release();
+    await first;
+    await settle();
+    expect(store.getState().study.status).toBe('done');
+    expect(store.getState().model.info?.name).toBe('step_2.safetensors');
+  });
+});

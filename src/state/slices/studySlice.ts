@@ -7,6 +7,8 @@ import type { FileEntry, LayerResult, SerializedError } from '../../../workers/p
 import type { AppState, StoreDeps } from '../appState';
 import type { ModelSource } from './modelSlice';
 import { toSerializedError } from '../toSerializedError';
+import type { OpenSequence } from '../openSequence';
+import { createOpenSequence } from '../openSequence';
 
 /**
  * Several checkpoints of one training run as one study (issue 9): ordered by step (parsed from their names,
@@ -104,7 +106,7 @@ function ordered(checkpoints: readonly StudyCheckpoint[]): StudyCheckpoint[] {
   return [...checkpoints].sort((a, b) => missing(a) - missing(b) || (a.step ?? 0) - (b.step ?? 0) || (position.get(a.name) ?? 0) - (position.get(b.name) ?? 0));
 }
 
-export const createStudySlice = (deps: StoreDeps): StateCreator<AppState, [], [], StudySlice> => {
+export const createStudySlice = (deps: StoreDeps, opens: OpenSequence = createOpenSequence()): StateCreator<AppState, [], [], StudySlice> => {
   const client = () => deps.studyClient ?? deps.referenceClient;
   let files = new Map<string, readonly FileEntry[]>();
   let controller: AbortController | null = null;
@@ -168,6 +170,7 @@ export const createStudySlice = (deps: StoreDeps): StateCreator<AppState, [], []
       study: noStudy,
 
       async openStudy(inputs, source, extras = {}) {
+        const ticket = opens.next();
         controller?.abort();
         const mine = new AbortController();
         controller = mine;
@@ -188,7 +191,7 @@ export const createStudySlice = (deps: StoreDeps): StateCreator<AppState, [], []
             failed.push({ name: o.name, error: toSerializedError(error) });
           }
         }
-        if (controller !== mine) return;
+        if (controller !== mine || !opens.isLatest(ticket)) return;
         const analysable = opened.map((c) => {
           const names = new Set(analysableTensorNames(c.info.tensors));
           return c.info.tensors.filter((t) => names.has(t.name)).map((t) => ({ name: t.name, shape: t.shape }));

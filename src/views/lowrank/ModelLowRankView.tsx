@@ -77,10 +77,10 @@ export function ModelLowRankView({ actions }: { actions?: ReactNode }) {
               whole model (layers whose factors would be larger stay dense: {totals90.keptDense} at k90, {totals99.keptDense} at k99)
             </th>
             <td>{count(totals90.denseParams)}</td>
-            <td data-ratio={totals90.ratio}>
+            <td data-ratio={String(totals90.ratio)}>
               {count(totals90.factorParams)} ({percent(totals90.ratio)})
             </td>
-            <td data-ratio={totals99.ratio}>
+            <td data-ratio={String(totals99.ratio)}>
               {count(totals99.factorParams)} ({percent(totals99.ratio)})
             </td>
           </tr>
