@@ -110,12 +110,43 @@ export function gpt2SmallShapes(): { name: string; shape: [number, number] }[] {
  * ../shared/fixtures), as one ~500 MB F32 safetensors file, written tensor by tensor.
  */
 export function gpt2SmallModel(): { path: string; tensors: number; parameters: number } {
+  return writeGpt2Small('gpt2-small-seeded.safetensors', 'GPT-2-small shapes, N(0, 0.02^2) weights, seed 2025');
+}
+
+/**
+ * The same weights plus a seeded rank-8 update in every matrix, ‖ΔW‖ about 5 % of ‖W‖: what a fine-tune (or a
+ * LoRA merged in) looks like, for the two-model benchmarks.
+ */
+export function gpt2SmallFineTuned(): { path: string; tensors: number; parameters: number } {
+  const rank = 8;
+  return writeGpt2Small('gpt2-small-seeded-finetuned.safetensors', 'gpt2-small-seeded + a seeded rank-8 update per matrix (seed 7)', (t, data) => {
+    const [rows, cols] = t.shape;
+    const rng = seededRandom(7 + rows + cols);
+    // Entries of u·vᵀ/√rank have variance s²; s = 0.05 · 0.02 makes ‖ΔW‖_F ≈ 5 % of ‖W‖_F.
+    const s = (0.05 * 0.02) / Math.sqrt(rank);
+    for (let r = 0; r < rank; r++) {
+      const u = Float32Array.from({ length: rows }, () => gaussian(rng));
+      const v = Float32Array.from({ length: cols }, () => gaussian(rng) * s);
+      for (let i = 0; i < rows; i++) {
+        const ui = u[i] as number;
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) data[o + j] = (data[o + j] as number) + ui * (v[j] as number);
+      }
+    }
+  });
+}
+
+function writeGpt2Small(
+  file: string,
+  note: string,
+  perturb?: (tensor: { name: string; shape: [number, number] }, data: Float32Array) => void,
+): { path: string; tensors: number; parameters: number } {
   mkdirSync(BENCH_DIR, { recursive: true });
-  const path = join(BENCH_DIR, 'gpt2-small-seeded.safetensors');
+  const path = join(BENCH_DIR, file);
   const shapes = gpt2SmallShapes();
   const parameters = shapes.reduce((n, t) => n + t.shape[0] * t.shape[1], 0);
   if (existsSync(path)) return { path, tensors: shapes.length, parameters };
-  const header: Record<string, unknown> = { __metadata__: { note: 'GPT-2-small shapes, N(0, 0.02^2) weights, seed 2025' } };
+  const header: Record<string, unknown> = { __metadata__: { note } };
   let offset = 0;
   for (const t of shapes) {
     const bytes = 4 * t.shape[0] * t.shape[1];
@@ -133,6 +164,7 @@ export function gpt2SmallModel(): { path: string; tensors: number; parameters: n
   for (const t of shapes) {
     const data = new Float32Array(t.shape[0] * t.shape[1]);
     for (let i = 0; i < data.length; i++) data[i] = 0.02 * gaussian(rng);
+    perturb?.(t, data);
     writeSync(fd, new Uint8Array(data.buffer));
   }
   closeSync(fd);

@@ -9,7 +9,8 @@ import { execSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { preview } from 'vite';
-import { BENCH_DIR, denseMatrixFile, gpt2SmallModel, sevenGigabyteModel, shardedSet } from './largeFiles';
+import { BENCH_DIR, denseMatrixFile, gpt2SmallFineTuned, gpt2SmallModel, sevenGigabyteModel, shardedSet } from './largeFiles';
+import { checkpointsBench } from './checkpoints';
 import { cliScanSeconds, mpFitSeconds, nativeSvdSeconds } from './nodeScans';
 import { denseChartsBench } from './denseCharts';
 import { probeCurvesBench } from './probeCurves';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const sharded = shardedSet();
   const embedding = denseMatrixFile(50257, 768);
   const gpt2 = gpt2SmallModel();
+  const gpt2Tuned = gpt2SmallFineTuned();
   execSync('npx vite build --logLevel error', { stdio: 'inherit' });
   const server = await preview({ preview: { port: 4180, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
   const url = 'http://127.0.0.1:4180/';
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
 
     // 5a. Probes and curve sweeps (issues 7 and 8).
     await probeCurvesBench(page, url, record);
+    await checkpointsBench(page, url, record, { base: gpt2.path, tuned: gpt2Tuned.path });
 
     // 5b. Dense marks: the spectrum chart with 100k singular values on its canvas layer, against SVG marks and 1k values.
     await denseChartsBench(browser, record);
