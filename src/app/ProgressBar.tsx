@@ -17,11 +17,20 @@ function stageTotals(results: Readonly<Record<string, LayerResult>>): { read: nu
   return { read: Math.round(read), svd: Math.round(svd), metrics: Math.round(metrics) };
 }
 
-const selectStudyProgress = (s: AppState) => (s.study.status === 'running' ? s.study : null);
+const selectStudyProgress = (s: AppState) => (s.study.status === 'running' || s.study.status === 'done' ? s.study : null);
 
-/** A study's progress: checkpoints done of all, the layer in hand, Cancel. */
+/** A study's progress: checkpoints done of all, the layer in hand, Cancel; then how long the study took. */
 function StudyProgress({ study }: { study: AppState['study'] }) {
   const store = useAppStoreApi();
+  if (study.status === 'done') {
+    return (
+      <div className="progress" data-state="done" data-study="done" aria-live="polite">
+        <span className="progress-text" data-study-ms={study.totalMs ?? undefined}>
+          {study.checkpoints.length} checkpoints × {study.layers.length} layers analysed{study.totalMs !== null ? ` in ${(study.totalMs / 1000).toFixed(2)} s` : ''}
+        </span>
+      </div>
+    );
+  }
   const p = study.progress;
   const done = study.checkpoints.filter((c) => c.status === 'done').length;
   const total = study.checkpoints.length;

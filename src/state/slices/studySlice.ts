@@ -67,6 +67,8 @@ export interface StudySlice {
     curves: readonly TrainingCurve[];
     milestones: Readonly<Record<string, number>>;
     error: SerializedError | null;
+    /** Milliseconds from opening the study to the last checkpoint analysed (null until then). */
+    totalMs: number | null;
   };
   /** Open checkpoints as a study, show the last one and analyse them all. Replaces any model or study; the page stays (callers show the study page). */
   openStudy(inputs: readonly StudyInput[], source: ModelSource, extras?: StudyExtras): Promise<void>;
@@ -97,6 +99,7 @@ const noStudy: StudySlice['study'] = {
   curves: [],
   milestones: {},
   error: null,
+  totalMs: null,
 };
 
 /** Study order: by step (unknown last), then by the order given. */
@@ -115,6 +118,7 @@ export const createStudySlice = (deps: StoreDeps, opens: OpenSequence = createOp
 
   return (set, get) => {
     /** Analyse every checkpoint not done yet, the shown one first. */
+    let started = 0;
     async function analyseAll(mine: AbortController): Promise<void> {
       const { checkpoints, layers } = get().study;
       const todo = checkpoints.map((c, i) => ({ c, i })).filter(({ c }) => c.status !== 'done');
@@ -157,7 +161,7 @@ export const createStudySlice = (deps: StoreDeps, opens: OpenSequence = createOp
         }
         if (controller !== mine) return;
         const cancelled = mine.signal.aborted || get().study.checkpoints.some((c) => c.status !== 'done');
-        set((s) => ({ study: { ...s.study, status: cancelled ? 'cancelled' : 'done', progress: null } }));
+        set((s) => ({ study: { ...s.study, status: cancelled ? 'cancelled' : 'done', progress: null, totalMs: cancelled ? null : deps.now() - started } }));
       } catch (error) {
         if (controller !== mine) return;
         set((s) => ({ study: { ...s.study, status: 'error', progress: null, error: toSerializedError(error) } }));
@@ -171,6 +175,7 @@ export const createStudySlice = (deps: StoreDeps, opens: OpenSequence = createOp
 
       async openStudy(inputs, source, extras = {}) {
         const ticket = opens.next();
+        started = deps.now();
         controller?.abort();
         const mine = new AbortController();
         controller = mine;
