@@ -11,11 +11,12 @@ import type { ProbeSlice } from './slices/probeSlice';
 import type { CurvesSlice } from './slices/curvesSlice';
 import type { StudyInput, StudySlice } from './slices/studySlice';
 import type { LowRankSlice } from './slices/lowRankSlice';
+import type { DiffSlice } from './slices/diffSlice';
 import type { TrainingCurve } from '../analysis/checkpoints';
 import type { ProbeClient } from '../compute/probeClient';
 
 /** The whole app state: one zustand store made of slices (zustand docs, "Slices Pattern"). */
-export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice & CurvesSlice & StudySlice & LowRankSlice;
+export type AppState = ModelSlice & AnalysisSlice & SelectionSlice & ReferenceSlice & SettingsSlice & PermalinkSlice & TrapSlice & ProbeSlice & CurvesSlice & StudySlice & LowRankSlice & DiffSlice;
 
 /** What the store needs from the outside world, injected so tests can fake it. */
 export interface StoreDeps {

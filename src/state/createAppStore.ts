@@ -12,6 +12,7 @@ import { createCurvesSlice } from './slices/curvesSlice';
 import { createStudySlice } from './slices/studySlice';
 import { createOpenSequence } from './openSequence';
 import { createLowRankSlice } from './slices/lowRankSlice';
+import { createDiffSlice } from './slices/diffSlice';
 
 /** One store per app instance (several embeds on a page each get their own). */
 export function createAppStore(deps: StoreDeps) {
@@ -28,6 +29,7 @@ export function createAppStore(deps: StoreDeps) {
     ...createCurvesSlice(deps)(...a),
     ...createStudySlice(deps, opens)(...a),
     ...createLowRankSlice(deps)(...a),
+    ...createDiffSlice(deps)(...a),
   }));
 }
 

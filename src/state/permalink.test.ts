@@ -14,6 +14,7 @@ const states: fc.Arbitrary<PermalinkState> = fc.record({
   layer: fc.option(fc.string(), { nil: null }),
   view: fc.constantFrom('scan' as const, 'layer' as const, 'probe' as const, 'curves' as const, 'study' as const),
   checkpoint: fc.option(fc.string({ minLength: 1 }), { nil: null }),
+  diff: fc.option(fc.record({ a: fc.string({ minLength: 1 }), b: fc.string({ minLength: 1 }), k: fc.integer({ min: 1, max: 256 }) }), { nil: null }),
   probe: fc.record({
     inputs: fc.constantFrom('builtin' as const, null),
     aggregate: fc.constantFrom('mean' as const, 'max' as const),

@@ -9,6 +9,7 @@ import { CONV_DEFINITIONS } from '../analysis/spectra/layerSpectrum';
 import type { EigenvalueNormalization } from '../analysis/metrics/layerMetrics';
 import type { CurveOptions } from './curveOptions';
 import { DEFAULT_CURVE_OPTIONS, decodeCurveOptions, encodeCurveOptions } from './curveOptions';
+import { DEFAULT_DIFF_K, clampDiffK } from './slices/diffSlice';
 
 export const PERMALINK_VERSION = 1;
 
@@ -25,6 +26,8 @@ export interface PermalinkState {
   readonly view: 'scan' | 'layer' | 'probe' | 'curves' | 'study';
   /** In a study (several checkpoints), the checkpoint every page shows, by name. */
   readonly checkpoint: string | null;
+  /** In a study, the two checkpoints compared (ΔW = W_B − W_A), by name, and k. */
+  readonly diff: { readonly a: string; readonly b: string; readonly k: number } | null;
   /** Probes: the built-in input set (local images cannot be in a URL), aggregation, threshold, drawing, direction. */
   readonly probe: {
     readonly inputs: 'builtin' | null;
@@ -56,6 +59,7 @@ export const DEFAULT_PERMALINK: PermalinkState = {
   layer: null,
   view: 'scan',
   checkpoint: null,
+  diff: null,
   probe: { inputs: null, aggregate: 'mean', threshold: 0.1, mode: 'primal', weighted: true, scope: 'all', direction: null },
   curves: DEFAULT_CURVE_OPTIONS,
   curveUnit: null,
@@ -84,6 +88,11 @@ export function encodePermalink(state: PermalinkState): string {
   if (state.layer !== null) q.set('layer', state.layer);
   if (state.view !== DEFAULT_PERMALINK.view) q.set('view', state.view);
   if (state.checkpoint !== null) q.set('ckpt', state.checkpoint);
+  if (state.diff) {
+    q.set('da', state.diff.a);
+    q.set('db', state.diff.b);
+    if (state.diff.k !== DEFAULT_DIFF_K) q.set('dk', String(state.diff.k));
+  }
   if (state.metric !== DEFAULT_PERMALINK.metric) q.set('metric', state.metric);
   const p = state.probe;
   const dp = DEFAULT_PERMALINK.probe;
@@ -128,11 +137,14 @@ export function decodePermalink(search: string): PermalinkState {
   const urls = q.getAll('url').filter(fetchableUrl);
   const norm = q.get('norm');
   const metric = q.get('metric') ?? '';
+  const da = q.get('da');
+  const db = q.get('db');
   return {
     source: sample ? { kind: 'sample', id: sample } : urls.length > 0 ? { kind: 'url', urls } : files ? { kind: 'files', names: files } : null,
     layer: q.get('layer'),
     view: (['layer', 'probe', 'curves', 'study'] as const).find((v) => v === q.get('view')) ?? 'scan',
     checkpoint: q.get('ckpt') || null,
+    diff: da && db ? { a: da, b: db, k: clampDiffK(q.has('dk') ? Number(q.get('dk')) : undefined) } : null,
     probe: decodeProbe(q),
     curves: decodeCurveOptions(q),
     curveUnit: q.has('cunit') && Number.isInteger(Number(q.get('cunit'))) && Number(q.get('cunit')) >= 0 && Number(q.get('cunit')) < 1e6 ? Number(q.get('cunit')) : null,

@@ -15,6 +15,7 @@ export function permalinkOf(state: ReturnType<AppStore['getState']>): PermalinkS
     layer: state.selection.tensor,
     view: state.view.page,
     checkpoint: state.study.status !== 'none' && state.study.checkpoints.length > 0 ? (state.study.checkpoints[state.study.current]?.name ?? null) : null,
+    diff: state.study.status !== 'none' ? state.diffPair : null,
     probe: {
       inputs: state.probe.inputs?.source === 'builtin' ? 'builtin' : null,
       aggregate: state.probe.options.aggregate,
@@ -69,6 +70,7 @@ export function syncPermalink(
     checkpoint: link.checkpoint,
     builtinInputs: link.probe.inputs === 'builtin',
   });
+  if (link.diff) state.restoreDiff(link.diff);
   state.setProbeOptions({ aggregate: link.probe.aggregate, threshold: link.probe.threshold, mode: link.probe.mode, weighted: link.probe.weighted, scope: link.probe.scope });
   state.setCurveOptions(link.curves);
   state.focusUnit(link.curveUnit);
@@ -80,6 +82,12 @@ export function syncPermalink(
   return store.subscribe((s) => {
     // A checkpoint asked for by the link is shown by `openStudy`; a link whose model is not a study drops it.
     if (s.restore.checkpoint !== null && s.study.status === 'none' && s.model.status === 'ready') s.setRestore({ checkpoint: null });
+    // A study page asked for without a layer: shown once the study is open.
+    if (s.restore.page === 'study' && s.restore.layer === null && s.study.checkpoints.length > 0) {
+      s.setRestore({ page: null });
+      s.showStudy();
+      return;
+    }
     if (wantedDirection !== null && s.restore.layer === null && s.selection.tensor !== null && s.probe.results[s.selection.tensor]) {
       const k = wantedDirection;
       wantedDirection = null;

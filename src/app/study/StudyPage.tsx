@@ -9,6 +9,7 @@ import { toCsv } from '../../../workers/layerRecords';
 import { ChartExport } from '../ChartExport';
 import { download } from '../download';
 import { CheckpointTable } from './CheckpointTable';
+import { DiffPanel } from './DiffPanel';
 import './study.css';
 
 const selectStudy = (s: AppState) => s.study;
@@ -68,6 +69,7 @@ export function StudyPage() {
         <StepMetricView />
         <StepSpectraView />
       </ViewActionsProvider>
+      <DiffPanel />
       <CheckpointTable />
       {study.mismatches.length > 0 || study.failed.length > 0 ? (
         <section className="study-mismatches" data-testid="study-mismatches">
