@@ -106,3 +106,36 @@ test('dropping two models opens them as a study without steps; a single file sta
   await expect(page.getByTestId('tab-study')).toHaveCount(0);
   await expect(page.getByTestId('model-name')).toContainText('stroke-cnn.safetensors');
 });
+
+test('ΔW between two checkpoints: the CLI’s numbers, linked to the layer, in the link; the app’s plots of the grokking run', async ({ page }) => {
+  const a = 'grok-step-000900.safetensors';
+  const b = 'grok-step-003350.safetensors';
+  await page.goto(`/?v=1&sample=grokking&view=study&layer=fc1.weight&metric=energy_rank_90&da=${a}&db=${b}`);
+  await waitForStudy(page);
+  // The link's comparison runs by itself once both checkpoints are open.
+  await expect(page.getByTestId('diff-panel')).toHaveAttribute('data-diff', 'done', { timeout: 60_000 });
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('diff-export-json').click();
+  const app = JSON.parse(readFileSync((await (await downloading).path()) as string, 'utf8')) as { records: Record<string, string | number>[] };
+  const cli = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'analyze', '--diff', join(GROK, a), join(GROK, b), '--json'], { encoding: 'utf8' })) as {
+    records: Record<string, string | number>[];
+  };
+  expect(app.records.map((r) => r.name)).toEqual(cli.records.map((r) => r.name));
+  for (const [i, c] of cli.records.entries()) {
+    const r = app.records[i] as Record<string, string | number>;
+    for (const column of ['delta_energy_rank_90', 'delta_matrix_rank', 'subspace_k']) expect(r[column]).toBe(c[column]);
+    for (const column of ['rel_change', 'delta_stable_rank', 'subspace_cos2', 'max_principal_angle_deg']) expect(Number(r[column])).toBeCloseTo(Number(c[column]), 10);
+  }
+  // Clicking a row selects that layer everywhere; the spectrum of its ΔW is drawn.
+  await page.getByTestId('diff-table').locator('tr[data-layer="out.weight"]').click();
+  await expect(page.getByTestId('diff-view')).toHaveAttribute('data-layer-shown', 'out.weight');
+  await expect(page).toHaveURL(/da=grok-step-000900/);
+  // The app's own plots of the run, for the record (screenshots/, git-ignored).
+  await page.getByTestId('diff-table').locator('tr[data-layer="fc1.weight"]').click();
+  await page.getByTestId('study-steps').scrollIntoViewIfNeeded();
+  await page.getByTestId('study-steps').screenshot({ path: join(ROOT, 'screenshots', 'study-grokking-k90.png') });
+  await page.getByTestId('study-metric').selectOption('stable_rank');
+  await page.getByTestId('study-steps').screenshot({ path: join(ROOT, 'screenshots', 'study-grokking-stable-rank.png') });
+  await page.getByTestId('study-spectra').screenshot({ path: join(ROOT, 'screenshots', 'study-grokking-fc1-spectra.png') });
+  await page.getByTestId('diff-panel').screenshot({ path: join(ROOT, 'screenshots', 'study-grokking-diff-900-3350.png') });
+});
