@@ -70,7 +70,7 @@ export function CheckpointTable() {
                 const v = c.step === null ? null : curveValueAt(curve, c.step);
                 return <td key={curve.name}>{v === null ? '' : `${(v * 100).toFixed(1)} %`}</td>;
               })}
-              <td className={`status ${c.status}`}>{c.status}</td>
+              <td className={`status ${c.status}`}>{c.status === 'waiting' && study.status === 'running' && study.progress?.checkpoint === i ? 'running' : c.status}</td>
             </tr>
           ))}
         </tbody>

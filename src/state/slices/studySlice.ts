@@ -85,6 +85,9 @@ export interface StudySlice {
   closeStudy(): void;
 }
 
+/** At most this often (ms) do a running study's results reach the store while a checkpoint is analysed. */
+const FLUSH_MS = 250;
+
 const noStudy: StudySlice['study'] = {
   status: 'none',
   title: '',
@@ -125,35 +128,53 @@ export const createStudySlice = (deps: StoreDeps, opens: OpenSequence = createOp
       const current = get().study.current;
       todo.sort((a, b) => (a.i === current ? -1 : b.i === current ? 1 : 0));
       set((s) => ({ study: { ...s.study, status: 'running', error: null } }));
-      const mark = (name: string, status: StudyCheckpoint['status']) =>
-        set((s) => ({ study: { ...s.study, checkpoints: s.study.checkpoints.map((c) => (c.name === name ? { ...c, status } : c)) } }));
+      let pending: LayerResult[] = [];
+      let lastFlush = deps.now();
+      let lastProgress = -Infinity;
+      /** Move the buffered results of checkpoint `name` into the store (and, if it is shown, into every page), with its new status. */
+      const flush = (name: string, status?: StudyCheckpoint['status']) => {
+        lastFlush = deps.now();
+        if (pending.length === 0 && status === undefined) return;
+        const batch = Object.fromEntries(pending.map((r) => [r.tensor, r]));
+        pending = [];
+        // One store update for the batch and the checkpoint's new status: each update redraws the study's charts.
+        set((s) => ({
+          study: {
+            ...s.study,
+            results: { ...s.study.results, [name]: { ...s.study.results[name], ...batch } },
+            checkpoints: status === undefined ? s.study.checkpoints : s.study.checkpoints.map((c) => (c.name === name ? { ...c, status } : c)),
+          },
+        }));
+        if (get().study.checkpoints[get().study.current]?.name === name) {
+          set((s) => ({ analysis: { ...s.analysis, results: { ...s.analysis.results, ...batch } } }));
+          const first = Object.values(batch).find((r) => r.status === 'ok');
+          if (get().selection.tensor === null && first) get().selectTensor(first.tensor);
+        }
+      };
       try {
         for (const { c } of todo) {
           if (mine.signal.aborted) break;
           const have = get().study.results[c.name] ?? {};
           const names = layers.filter((n) => !(n in have));
-          mark(c.name, 'running');
           await client().open(files.get(c.name) ?? []);
           const { cancelled } = await client().analyze(names, {
             signal: mine.signal,
             settings: get().settings,
             onProgress: (p) => {
-              if (controller !== mine) return;
+              if (controller !== mine || deps.now() - lastProgress < FLUSH_MS) return;
+              lastProgress = deps.now();
               const position = get().study.checkpoints.findIndex((x) => x.name === c.name);
               set((s) => ({ study: { ...s.study, progress: { checkpoint: position, done: p.done, total: p.total, tensor: p.tensor } } }));
             },
             onLayer: (result) => {
               if (controller !== mine) return;
-              set((s) => ({ study: { ...s.study, results: { ...s.study.results, [c.name]: { ...s.study.results[c.name], [result.tensor]: result } } } }));
-              // The shown checkpoint's layers reach every page as they arrive.
-              if (get().study.checkpoints[get().study.current]?.name === c.name) {
-                set((s) => ({ analysis: { ...s.analysis, results: { ...s.analysis.results, [result.tensor]: result } } }));
-                if (get().selection.tensor === null && result.status === 'ok') get().selectTensor(result.tensor);
-              }
+              pending.push(result);
+              // Small layers finish faster than a page can redraw: their results reach the store in batches.
+              if (deps.now() - lastFlush >= FLUSH_MS) flush(c.name);
             },
           });
           if (controller !== mine) return;
-          mark(c.name, cancelled ? 'cancelled' : 'done');
+          flush(c.name, cancelled ? 'cancelled' : 'done');
           if (get().study.checkpoints[get().study.current]?.name === c.name && !cancelled) {
             set((s) => ({ analysis: { ...s.analysis, status: 'done', progress: null, totalMs: s.analysis.totalMs ?? 0 } }));
           }

@@ -28,28 +28,29 @@ const MILESTONE_LABELS: Readonly<Record<string, string>> = {
  */
 export function StepMetricView() {
   const study = useAppStore(selectStudy);
+  const { checkpoints, layers, results, current, curves, milestones } = study;
   const selected = useAppStore(selectSelectedTensorName);
   const metric = scanMetricSpec(useAppStore(selectScanMetric));
   const store = useAppStoreApi();
   const [log, setLog] = useState(false);
   const data = useMemo<StepChartData | null>(() => {
-    if (study.checkpoints.length === 0) return null;
+    if (checkpoints.length === 0) return null;
     return {
-      series: metricSeries(study, metric.column),
-      axis: stepAxis(study),
-      names: study.checkpoints.map((c) => c.name),
+      series: metricSeries({ checkpoints, layers, results }, metric.column),
+      axis: stepAxis({ checkpoints }),
+      names: checkpoints.map((c) => c.name),
       xScale: log ? 'log' : 'linear',
       metric: metric.label,
       band: metric.band ?? null,
-      curves: study.curves.filter((c) => c.fraction),
-      milestones: Object.entries(study.milestones).flatMap(([k, at]) => (MILESTONE_LABELS[k] ? [{ at, label: MILESTONE_LABELS[k] as string }] : [])),
-      current: study.current,
+      curves: curves.filter((c) => c.fraction),
+      milestones: Object.entries(milestones).flatMap(([k, at]) => (MILESTONE_LABELS[k] ? [{ at, label: MILESTONE_LABELS[k] as string }] : [])),
+      current,
       selected,
       onCheckpoint: (i) => void store.getState().setStudyCheckpoint(i),
       onSelect: (name) => store.getState().selectTensor(name),
       onHover: (name) => store.getState().setHover(name),
     };
-  }, [study, metric, selected, log, store]);
+  }, [checkpoints, layers, results, current, curves, milestones, metric, selected, log, store]);
   const chart = useRef<StepChart | null>(null);
   const factory = useCallback((root: HTMLElement) => (chart.current = stepChart(root)), []);
   const host = useChart(factory, data);

@@ -11,31 +11,32 @@ import { curveValueAt, layerSpectra } from './studyData';
 const selectStudy = (s: AppState) => s.study;
 
 /** The test (else the first) accuracy curve of the training log. */
-function accuracyCurve(study: AppState['study']) {
-  const fractions = study.curves.filter((c) => c.fraction);
+function accuracyCurve(curves: AppState['study']['curves']) {
+  const fractions = curves.filter((c) => c.fraction);
   return fractions.find((c) => /test|eval|val/i.test(c.name)) ?? fractions[0] ?? null;
 }
 
 /** The selected layer's spectrum at every checkpoint, as small multiples on one scale. */
 export function StepSpectraView() {
   const study = useAppStore(selectStudy);
+  const { checkpoints, layers, results, current, curves } = study;
   const layer = useAppStore(selectSelectedTensorName);
   const store = useAppStoreApi();
   const data = useMemo<SpectraGridData | null>(() => {
-    if (layer === null || !study.layers.includes(layer)) return null;
-    const spectra = layerSpectra(study, layer);
-    const curve = accuracyCurve(study);
+    if (layer === null || !layers.includes(layer)) return null;
+    const spectra = layerSpectra({ checkpoints, results }, layer);
+    const curve = accuracyCurve(curves);
     return {
       layer,
       spectra,
-      current: study.current,
+      current,
       accuracy: spectra.map((s) => (curve && s.step !== null ? curveValueAt(curve, s.step) : null)),
       accuracyLabel: curve ? curve.name.replace(/_/g, ' ') : '',
       onCheckpoint: (i) => void store.getState().setStudyCheckpoint(i),
     };
-  }, [study, layer, store]);
+  }, [checkpoints, layers, results, current, curves, layer, store]);
   const host = useChart(spectraGrid, data);
-  const curve = accuracyCurve(study);
+  const curve = accuracyCurve(curves);
   return (
     <figure className="plot study-spectra" aria-label="One layer's spectrum at every checkpoint">
       <figcaption>
