@@ -4,6 +4,7 @@ import type { AppState } from '../../state/appState';
 import { DEFAULT_DIFF_K, MAX_DIFF_K, clampDiffK } from '../../state/slices/diffSlice';
 import { selectSelectedTensorName } from '../../state/selectors';
 import { useLinkedHover } from '../../views/shared/linkedHover';
+import { SortableHeader } from '../../views/shared/SortableHeader';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
 import { DiffView } from '../../views/diff/DiffView';
 import type { DiffChartRequest } from '../../views/diff/DiffView';
@@ -219,23 +220,11 @@ export function DiffPanel() {
       {rows.length > 0 ? (
         <div className="diff-table-scroll">
           <table ref={table} className="layer-table diff-table" aria-label="The change of every compared layer" data-testid="diff-table">
-            <thead>
-              <tr>
-                {DIFF_COLUMNS.map((c) => {
-                  const active = sort.column === c.key;
-                  return (
-                    <th key={c.key} scope="col" className={c.numeric ? 'num' : c.key === 'name' ? 'name' : undefined} aria-sort={active ? sort.direction : 'none'} data-column={c.key}>
-                      <button type="button" className="sort-button" onClick={() => sortBy(c.key)} title={c.title}>
-                        {c.label}
-                        <span className="sort-mark" aria-hidden="true">
-                          {active ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
-                        </span>
-                      </button>
-                    </th>
-                  );
-                })}
-              </tr>
-            </thead>
+            <SortableHeader
+              columns={DIFF_COLUMNS.map((c) => ({ key: c.key, label: c.label, title: c.title, className: c.numeric ? 'num' : c.key === 'name' ? 'name' : undefined }))}
+              sort={sort}
+              onSort={sortBy}
+            />
             <tbody onKeyDown={onKeyDown}>
               {shown.map((r) => {
                 const isSelected = r.name === selected;

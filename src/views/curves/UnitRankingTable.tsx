@@ -6,6 +6,7 @@ import { formatDeg, formatRadius } from './curveFormat';
 import { orientationColor } from './orientationColor';
 import type { SortDirection, UnitColumn, UnitRow } from './unitRows';
 import { sortUnitRows, unitRows } from './unitRows';
+import { SortableHeader } from '../shared/SortableHeader';
 
 export interface UnitRankingTableProps {
   readonly tunings: readonly UnitTuning[];
@@ -86,23 +87,7 @@ export function UnitRankingTable({ tunings, labels, selected, onSelect, onHover,
   return (
     <div className="curve-units-scroll">
       <table className="layer-table curve-units" aria-label="Units ranked by curve tuning">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => {
-              const active = sort.column === c.key;
-              return (
-                <th key={c.key} scope="col" className={c.key === 'unit' ? 'name' : 'num'} aria-sort={active ? sort.direction : 'none'} data-column={c.key}>
-                  <button type="button" className="sort-button" onClick={() => sortBy(c.key)} title={c.title}>
-                    {c.label}
-                    <span className="sort-mark" aria-hidden="true">
-                      {active ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
+        <SortableHeader columns={COLUMNS.map((c) => ({ key: c.key, label: c.label, title: c.title, className: c.key === 'unit' ? 'name' : 'num' }))} sort={sort} onSort={sortBy} />
         <tbody onKeyDown={onKeyDown}>
           {rows.map((r) => {
             const isSelected = r.unit === selected;

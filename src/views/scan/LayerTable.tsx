@@ -10,6 +10,7 @@ import { useAppStore, useAppStoreApi } from '../shared/storeContext';
 import { ViewActions } from '../shared/viewActions';
 import type { CellValue, LayerRow, SortDirection } from './layerRows';
 import { buildLayerRows, cellValue, filterRows, parseLayerQuery, queryColumns, sortRows, tableColumns } from './layerRows';
+import { SortableHeader } from '../shared/SortableHeader';
 
 /** The filter syntax, as the input's placeholder and help line say it. */
 const FILTER_PLACEHOLDER = 'Filter: conv  alpha>6  alpha<2  warning:over-trained  kind:conv2d  -kind:vector';
@@ -160,23 +161,7 @@ export function LayerTable() {
       </p>
       <div className="layer-table-scroll">
         <table ref={table} className="layer-table" aria-label="All layers and metrics">
-          <thead>
-            <tr>
-              {columns.map((c) => {
-                const active = sort.column === c;
-                return (
-                  <th key={c} scope="col" className={c === 'name' ? 'name' : undefined} aria-sort={active ? sort.direction : 'none'} data-column={c}>
-                    <button type="button" className="sort-button" onClick={() => sortBy(c)} title={BASE_TITLES[c] ?? columnDefinition(c)}>
-                      {c === 'depth' ? '#' : columnLabel(c)}
-                      <span className="sort-mark" aria-hidden="true">
-                        {active ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
-                      </span>
-                    </button>
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
+          <SortableHeader columns={columns.map((c) => ({ key: c, label: c === 'depth' ? '#' : columnLabel(c), title: BASE_TITLES[c] ?? columnDefinition(c), className: c === 'name' ? 'name' : undefined }))} sort={sort} onSort={sortBy} />
           <tbody onKeyDown={onKeyDown}>
             {shown.map((r) => (
               <LayerTableRow key={r.name} row={r} columns={columns} selected={r.name === selected} tabbable={r.name === tabbable} />
