@@ -61,6 +61,15 @@ export interface ScanTensorOptions {
   largeGram?: { readonly minFlops: number; compute(values: Float32Array | Float64Array, rows: number, cols: number, shouldCancel?: ShouldCancel): Promise<Gram> };
 }
 
+/** An `ok` result's times in ms: all of it from `start`, the read, and the metrics from `metricsStart` to `end`. */
+const timings = (start: number, readMs: number, metricsStart: number, end: number) => ({ ms: end - start, readMs, metricsMs: end - metricsStart });
+
+/** A failure after the read as a `failed` result; cancellation (`AnalysisCancelled`) is rethrown so it stops the scan. */
+function analysisFailed(ref: TensorRef, error: unknown): LayerResult {
+  if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
+  return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
+}
+
 /**
  * Analyse one tensor. Cancellation propagates as `AnalysisCancelled`; every other failure becomes a
  * `failed` result so one bad layer never stops the scan.
@@ -110,13 +119,10 @@ export async function scanTensor(ref: TensorRef, opts: ScanTensorOptions): Promi
       spectrum,
       report: full,
       ...(randomization ? { randomized: randomization.esd } : {}),
-      ms: end - start,
-      readMs,
-      metricsMs: end - metricsStart,
+      ...timings(start, readMs, metricsStart, end),
     };
   } catch (error) {
-    if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
-    return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
+    return analysisFailed(ref, error);
   }
 }
 
@@ -200,12 +206,9 @@ async function scanLowRank(ref: TensorRef, lowRank: LowRankInfo, factors: NonNul
         wwSkipped: wwSkipReason(loraFilterGeometry(lowRank, rows, cols), settings?.filters),
         columns: { ...report.columns, lora_rank: lowRank.rank, lora_scale: lowRank.scale, lora_scale_source: lowRank.scaleSource },
       },
-      ms: end - start,
-      readMs,
-      metricsMs: end - metricsStart,
+      ...timings(start, readMs, metricsStart, end),
     };
   } catch (error) {
-    if (error instanceof Error && error.name === 'AnalysisCancelled') throw error;
-    return { tensor: ref.name, status: 'failed', error: toSerializedError(error) };
+    return analysisFailed(ref, error);
   }
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerResult } from '../../workers/protocol';
 import type { AnalysisClient, AnalyzeOptions, ScanProgress } from './analysisClient';
+import { fakeAnalysisClient } from '../state/testing/fakeAnalysisClient';
 import { createAnalysisPool, poolSize } from './analysisPool';
 
 /** A fake worker: each layer takes `ms`, reported with progress. */
 function fakeClient(log: string[], who: string, ms = 5): AnalysisClient {
-  return {
+  return fakeAnalysisClient({
     async open() {
       log.push(`${who} open`);
       return { format: 'x', name: 'm', files: [], metadata: {}, tensors: [] };
@@ -21,19 +22,10 @@ function fakeClient(log: string[], who: string, ms = 5): AnalysisClient {
       }
       return { cancelled: false };
     },
-    async exportLowRank() {
-      return null;
-    },
-    async diff() {
-      return { cancelled: false, notCompared: [], labels: ['', ''] as const };
-    },
-    async vectors() {
-      throw new Error('not used');
-    },
     dispose() {
       log.push(`${who} dispose`);
     },
-  };
+  });
 }
 
 describe('analysis pool', () => {

@@ -26,22 +26,29 @@ const responses: ProbeResponses = {
 const files = [{ name: 'm.onnx', blob: new Blob([]) }];
 
 type Fake = FakeWorker<ProbeRequest, ProbeResponse>;
-const spawnWith = (behave: (w: Fake, r: ProbeRequest) => void) => spawnFake<ProbeRequest, ProbeResponse>(behave);
+/** A fake worker that opens the model (`info`) and leaves every other request to `behave`. */
+const spawnWith = (behave: (w: Fake, r: ProbeRequest) => void) =>
+  spawnFake<ProbeRequest, ProbeResponse>((w, r) => {
+    if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
+    else behave(w, r);
+  });
+/** A probe client over `spawnWith(behave)`. */
+const clientWith = (behave: (w: Fake, r: ProbeRequest) => void) => createProbeClient(spawnWith(behave));
+/** A client whose worker answers each `kind` request with `replies(id)`, in order (progress, replies to other ids, the answer). */
+const clientAnswering = (kind: ProbeRequest['kind'], replies: (id: number) => ProbeResponse[]) =>
+  clientWith((w, r) => {
+    if (r.kind === kind) for (const reply of replies(r.id)) w.reply(reply);
+  });
 const spawned = () => spawnedFakes<ProbeRequest, ProbeResponse>();
 
 describe('probe client', () => {
   it('opens, runs with progress routed by request id, and returns the layers', async () => {
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'run') {
-          w.reply({ id: r.id, kind: 'progress', done: 0, total: 2, stage: 'singular vectors of conv1.weight' });
-          w.reply({ id: r.id + 100, kind: 'progress', done: 9, total: 9, stage: 'someone else' });
-          w.reply({ id: r.id, kind: 'progress', done: 1, total: 2, stage: 'running inputs 1–1 of 1' });
-          w.reply({ id: r.id, kind: 'result', layers: [result] });
-        }
-      }),
-    );
+    const client = clientAnswering('run', (id) => [
+      { id, kind: 'progress', done: 0, total: 2, stage: 'singular vectors of conv1.weight' },
+      { id: id + 100, kind: 'progress', done: 9, total: 9, stage: 'someone else' },
+      { id, kind: 'progress', done: 1, total: 2, stage: 'running inputs 1–1 of 1' },
+      { id, kind: 'result', layers: [result] },
+    ]);
     expect(await client.open(files)).toEqual(info);
     const stages: string[] = [];
     const layers = await client.run(batch, { layers: ['conv1.weight'], aggregate: 'max', onProgress: (p) => stages.push(`${p.done}/${p.total} ${p.stage}`) });
@@ -53,16 +60,11 @@ describe('probe client', () => {
 
   it('respond: sends layer, stage and directions, routes progress, and returns the responses', async () => {
     FakeWorker.spawned = [];
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'respond') {
-          w.reply({ id: r.id, kind: 'progress', done: 0, total: 1, stage: 'running inputs 1–1 of 1' });
-          w.reply({ id: r.id + 100, kind: 'responses', result: { ...responses, tensor: 'someone else' } });
-          w.reply({ id: r.id, kind: 'responses', result: responses });
-        }
-      }),
-    );
+    const client = clientAnswering('respond', (id) => [
+      { id, kind: 'progress', done: 0, total: 1, stage: 'running inputs 1–1 of 1' },
+      { id: id + 100, kind: 'responses', result: { ...responses, tensor: 'someone else' } },
+      { id, kind: 'responses', result: responses },
+    ]);
     await client.open(files);
     const stages: string[] = [];
     const result = await client.respond(batch, { layer: 'conv1.weight', stage: 'post', directions: true, onProgress: (p) => stages.push(`${p.done}/${p.total} ${p.stage}`) });
@@ -73,15 +75,12 @@ describe('probe client', () => {
 
   it('respond: PROBE_NO_ACTIVATION arrives coded; abort sends a cancel naming the request', async () => {
     FakeWorker.spawned = [];
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'respond' && r.stage === 'post') {
-          w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_NO_ACTIVATION', message: 'Layer "conv1.weight" has no post-activation to read', remedy: 'Use the pre-activation' } });
-        }
-        if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe run was cancelled.' } });
-      }),
-    );
+    const client = clientWith((w, r) => {
+      if (r.kind === 'respond' && r.stage === 'post') {
+        w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_NO_ACTIVATION', message: 'Layer "conv1.weight" has no post-activation to read', remedy: 'Use the pre-activation' } });
+      }
+      if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe run was cancelled.' } });
+    });
     await client.open(files);
     await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'post', directions: false })).rejects.toMatchObject({ code: 'PROBE_NO_ACTIVATION', remedy: 'Use the pre-activation' });
     const controller = new AbortController();
@@ -96,17 +95,14 @@ describe('probe client', () => {
   it('respond after a crash starts a new worker and reopens the model first', async () => {
     FakeWorker.spawned = [];
     let crashNext = true;
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'respond') {
-          if (crashNext) {
-            crashNext = false;
-            w.crash('out of memory');
-          } else w.reply({ id: r.id, kind: 'responses', result: responses });
-        }
-      }),
-    );
+    const client = clientWith((w, r) => {
+      if (r.kind === 'respond') {
+        if (crashNext) {
+          crashNext = false;
+          w.crash('out of memory');
+        } else w.reply({ id: r.id, kind: 'responses', result: responses });
+      }
+    });
     await client.open(files);
     await expect(client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: true })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED' });
     expect(await client.respond(batch, { layer: 'conv1.weight', stage: 'pre', directions: true })).toEqual(responses);
@@ -114,14 +110,9 @@ describe('probe client', () => {
   });
 
   it('rebuilds the worker’s coded errors', async () => {
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'run') {
-          w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_INPUT_SHAPE', message: 'expected [N, 3, 8, 8] (NCHW), got [1, 3, 9, 9]', remedy: 'Resize.' } });
-        }
-      }),
-    );
+    const client = clientAnswering('run', (id) => [
+      { id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_INPUT_SHAPE', message: 'expected [N, 3, 8, 8] (NCHW), got [1, 3, 9, 9]', remedy: 'Resize.' } },
+    ]);
     await client.open(files);
     await expect(client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean' })).rejects.toMatchObject({ name: 'ProbeError', code: 'PROBE_INPUT_SHAPE', remedy: 'Resize.' });
   });
@@ -129,17 +120,14 @@ describe('probe client', () => {
   it('a crashed worker rejects with PROBE_WORKER_CRASHED; the next run starts a new worker and reopens the model', async () => {
     FakeWorker.spawned = [];
     let crashNext = true;
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'run') {
-          if (crashNext) {
-            crashNext = false;
-            w.crash('out of memory');
-          } else w.reply({ id: r.id, kind: 'result', layers: [result] });
-        }
-      }),
-    );
+    const client = clientWith((w, r) => {
+      if (r.kind === 'run') {
+        if (crashNext) {
+          crashNext = false;
+          w.crash('out of memory');
+        } else w.reply({ id: r.id, kind: 'result', layers: [result] });
+      }
+    });
     await client.open(files);
     await expect(client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean' })).rejects.toMatchObject({ code: 'PROBE_WORKER_CRASHED', message: expect.stringContaining('out of memory') });
     expect(spawned()[0]?.terminated).toBe(true);
@@ -151,12 +139,9 @@ describe('probe client', () => {
 
   it('abort sends a cancel naming the run; the worker’s PROBE_CANCELLED rejects it', async () => {
     FakeWorker.spawned = [];
-    const client = createProbeClient(
-      spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-        if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe run was cancelled.' } });
-      }),
-    );
+    const client = clientWith((w, r) => {
+      if (r.kind === 'cancel') w.reply({ id: r.target, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_CANCELLED', message: 'The probe run was cancelled.' } });
+    });
     await client.open(files);
     const controller = new AbortController();
     const running = client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean', signal: controller.signal });
@@ -174,12 +159,9 @@ describe('probe client', () => {
     vi.useFakeTimers();
     try {
       FakeWorker.spawned = [];
-      const client = createProbeClient(
-        spawnWith((w, r) => {
-          if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-          if (r.kind === 'run' && spawned().length > 1) w.reply({ id: r.id, kind: 'result', layers: [result] });
-        }),
-      );
+      const client = clientWith((w, r) => {
+        if (r.kind === 'run' && spawned().length > 1) w.reply({ id: r.id, kind: 'result', layers: [result] });
+      });
       await client.open(files);
       const controller = new AbortController();
       const running = client.run(batch, { layers: ['conv1.weight'], aggregate: 'mean', signal: controller.signal });
@@ -202,7 +184,6 @@ describe('probe client', () => {
     /** A worker that answers the editing requests; `crash` makes its next `respond` crash it. */
     const editingWorker = (state: { crash: boolean }) =>
       spawnWith((w, r) => {
-        if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
         if (r.kind === 'edit') {
           if (r.edits.some((e) => e.op === 'scale' && e.factor < 0)) {
             w.reply({ id: r.id, kind: 'error', error: { name: 'ProbeError', code: 'PROBE_BAD_EDIT', message: 'no negative factors here' } });
@@ -281,16 +262,11 @@ describe('probe client', () => {
 
     it('sends the batch and layers, routes progress by id, and returns both outputs', async () => {
       FakeWorker.spawned = [];
-      const client = createProbeClient(
-        spawnWith((w, r) => {
-          if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-          if (r.kind === 'lowRankEffect') {
-            w.reply({ id: r.id, kind: 'progress', done: 0, total: 4, stage: 'as the model runs now: inputs 1–1 of 1' });
-            w.reply({ id: r.id + 100, kind: 'lowRankEffect', result: { ...effect, layers: [] } });
-            w.reply({ id: r.id, kind: 'lowRankEffect', result: effect });
-          }
-        }),
-      );
+      const client = clientAnswering('lowRankEffect', (id) => [
+        { id, kind: 'progress', done: 0, total: 4, stage: 'as the model runs now: inputs 1–1 of 1' },
+        { id: id + 100, kind: 'lowRankEffect', result: { ...effect, layers: [] } },
+        { id, kind: 'lowRankEffect', result: effect },
+      ]);
       await client.open(files);
       const stages: string[] = [];
       const layers = [{ tensor: 'conv1.weight', k: 1 }, { tensor: 'fc.weight', energy: 0.9 }];
@@ -303,13 +279,10 @@ describe('probe client', () => {
       vi.useFakeTimers();
       try {
         FakeWorker.spawned = [];
-        const client = createProbeClient(
-          spawnWith((w, r) => {
-            if (r.kind === 'open') w.reply({ id: r.id, kind: 'opened', info });
-            if (r.kind === 'edit') w.reply({ id: r.id, kind: 'edited', tensors: ['conv1.weight'] });
-            if (r.kind === 'lowRankEffect' && spawned().length > 1) w.reply({ id: r.id, kind: 'lowRankEffect', result: effect });
-          }),
-        );
+        const client = clientWith((w, r) => {
+          if (r.kind === 'edit') w.reply({ id: r.id, kind: 'edited', tensors: ['conv1.weight'] });
+          if (r.kind === 'lowRankEffect' && spawned().length > 1) w.reply({ id: r.id, kind: 'lowRankEffect', result: effect });
+        });
         await client.open(files);
         await client.edit([zero]);
         const controller = new AbortController();

@@ -29,21 +29,21 @@
 import type { DType, LowRankInfo, Model, NamedBlob, TensorRef } from './types';
 import { FLOAT_DTYPES } from './types';
 
-/** What this module needs of a LoRA pair; `LoraPair` (src/analysis/checkpoints/lora.ts) has all of it. */
-export interface LoraPairLike {
+/**
+ * What this module needs of a LoRA pair; `LoraPair` (src/analysis/checkpoints/lora.ts) has all of it (src/model and
+ * src/analysis import nothing from each other, so the shape is restated here; passing `findLoraPairs` as
+ * `FindLoraPairs` checks that the two agree). The fields the virtual tensor's `LowRankInfo` copies as they are
+ * share its declarations.
+ */
+export interface LoraPairLike extends Pick<LowRankInfo, 'convention' | 'rank' | 'kernel' | 'magnitudeTensor' | 'targetWeight'> {
   readonly base: string;
-  readonly convention: 'peft' | 'kohya' | 'diffusers';
-  readonly kind: 'linear' | 'conv' | 'embedding';
+  readonly kind: LowRankInfo['layerKind'];
   /** Tensor names of A (r × in × kernel…) and B (out × r × 1…). */
   readonly A: string;
   readonly B: string;
-  readonly rank: number;
   readonly rows: number;
   readonly cols: number;
-  readonly kernel?: readonly number[];
   readonly alphaTensor?: string;
-  readonly magnitudeTensor?: string;
-  readonly targetWeight?: string;
 }
 
 /** Finds the LoRA pairs among a model's tensors (`findLoraPairs`). */

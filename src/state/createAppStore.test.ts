@@ -1,8 +1,9 @@
 import { layerReport } from '../analysis/metrics/layerReport';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './createAppStore';
+import { fakeAnalysisClient } from './testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from './testing/testModel';
-import type { AnalysisClient, AnalyzeOptions } from '../compute/analysisClient';
+import type { AnalyzeOptions } from '../compute/analysisClient';
 import { AnalysisError } from '../compute/analysisClient';
 import type { ModelInfo } from '../model/types';
 import type { FileEntry, LayerResult } from '../../workers/protocol';
@@ -18,7 +19,7 @@ const ok = (name: string): LayerResult => {
 function fakeClient(opts: { hold?: Promise<void> } = {}) {
   const calls: string[][] = [];
   const settings: (AnalyzeOptions['settings'] | undefined)[] = [];
-  const client: AnalysisClient = {
+  const client = fakeAnalysisClient({
     async open(files: readonly FileEntry[]) {
       if (files[0]?.name === 'bad.bin') {
         throw new AnalysisError({ name: 'FormatError', code: 'UNKNOWN_FORMAT', message: 'not a model', file: 'bad.bin', remedy: 'drop a model' });
@@ -37,17 +38,7 @@ function fakeClient(opts: { hold?: Promise<void> } = {}) {
       }
       return { cancelled: false };
     },
-    async exportLowRank() {
-      return null;
-    },
-    async diff() {
-      return { cancelled: false, notCompared: [], labels: ['', ''] as const };
-    },
-    async vectors() {
-      throw new Error('not used');
-    },
-    dispose() {},
-  };
+  });
   return { client, calls, settings };
 }
 

@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { AnalysisClient } from '../../compute/analysisClient';
 import type { ProbeClient } from '../../compute/probeClient';
 import type { ProbeModelInfo } from '../../../workers/probeProtocol';
 import { outputChange } from '../../analysis/checkpoints/outputChange';
 import { createAppStore } from '../../state/createAppStore';
 import type { AppStore } from '../../state/createAppStore';
 import type { LowRankEffectResult } from '../../state/slices/probeSlice';
+import { fakeAnalysisClient } from '../../state/testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../../state/testing/testModel';
 import { StoreProvider } from '../../views/shared/storeContext';
 import { OutputChangePanel } from './OutputChangePanel';
 
 const info = testModel([testTensor('fc.weight', [2, 4])]);
 /** The analysis methods these tests reach (opening a model, its scan); the store calls no others here. */
-const analysisMethods: Partial<AnalysisClient> = {
-  open: async () => info,
-  analyze: async () => ({ cancelled: false }),
-  dispose() {},
-};
-const analysis = analysisMethods as AnalysisClient;
+const analysis = fakeAnalysisClient({ open: async () => info, analyze: async () => ({ cancelled: false }) });
 const runnable: ProbeModelInfo = { runnable: true, runtime: 'onnxruntime-web', layers: [{ tensor: 'fc.weight', op: 'Gemm', outChannels: 2 }] };
 
 function storeWith(model: ProbeModelInfo): AppStore {

@@ -6,7 +6,7 @@ import type { LowRankEffectResult } from '../../state/slices/probeSlice';
 import { probeTensorName } from '../../state/slices/probeSlice';
 import { formatNumber } from '../../views/shared/chart';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
-import { BUILTIN_PER_CLASS, builtinStrokeInputs } from './builtinInputs';
+import { BUILTIN_PER_CLASS, builtinStrokeInputs } from '../probe/builtinInputs';
 import { SortedChangeChart } from './SortedChangeChart';
 import './outputChange.css';
 

@@ -1,33 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisClient } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ProbeClient } from '../../compute/probeClient';
 import type { FileEntry } from '../../../workers/protocol';
 import type { ProbeBatch, ProbeModelInfo, ProbeResponses } from '../../../workers/probeProtocol';
 import type { WeightEdit } from '../../analysis/curves/weightEdits';
 import { createAppStore } from '../createAppStore';
+import { fakeAnalysisClient } from '../testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 
 const info = testModel([testTensor('conv1.weight', [4, 1, 3, 3]), testTensor('conv2.weight', [2, 4, 3, 3])]);
 const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
-const analysis: AnalysisClient = {
+const analysis = fakeAnalysisClient({
   async open() {
     return info;
   },
   async analyze() {
     return { cancelled: false };
   },
-  async exportLowRank() {
-    return null;
-  },
-  async diff() {
-    return { cancelled: false, notCompared: [], labels: ['', ''] as const };
-  },
-  async vectors() {
-    throw new Error('not used');
-  },
-  dispose() {},
-};
+});
 
 /** A probe client over a fake model: every unit's response is the mean of the image (so its tuning is flat but defined). */
 function fakeProbe(opts: { hold?: boolean } = {}) {

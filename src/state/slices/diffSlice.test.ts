@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { layerReport } from '../../analysis/metrics/layerReport';
-import type { AnalysisClient, DiffOptions } from '../../compute/analysisClient';
+import type { DiffOptions } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ModelInfo } from '../../model/types';
 import type { DiffLayerResult, FileEntry, LayerResult } from '../../../workers/protocol';
 import { createAppStore } from '../createAppStore';
+import { fakeAnalysisClient } from '../testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import { DEFAULT_DIFF_K, clampDiffK } from './diffSlice';
 
@@ -39,7 +40,7 @@ const diffResult = (tensor: string, change: number, k: number): DiffLayerResult 
  */
 function fakeClient() {
   const log: string[] = [];
-  const client: AnalysisClient = {
+  const client = fakeAnalysisClient({
     async open(files) {
       const name = files[0]?.name ?? '';
       return { ...testModel([testTensor('a.weight', [4, 3]), testTensor('b.weight', [2, 4])]), name } as ModelInfo;
@@ -47,9 +48,6 @@ function fakeClient() {
     async analyze(tensors, options = {}) {
       for (const t of tensors) options.onLayer?.(ok(t));
       return { cancelled: false };
-    },
-    async vectors() {
-      throw new Error('not used');
     },
     async exportLowRank() {
       throw new Error('not used');
@@ -68,8 +66,7 @@ function fakeClient() {
       }
       return { cancelled: false, notCompared: [{ name: 'c.bias', detail: 'only in A' }], labels: [a, b] as const };
     },
-    dispose() {},
-  };
+  });
   return { client, log };
 }
 

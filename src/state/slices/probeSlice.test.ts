@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisClient } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ProbeClient } from '../../compute/probeClient';
 import type { FileEntry } from '../../../workers/protocol';
 import type { LowRankLayer, ProbeBatch, ProbeLayerResult, ProbeLowRankEffect, ProbeModelInfo } from '../../../workers/probeProtocol';
 import { createAppStore } from '../createAppStore';
+import { fakeAnalysisClient } from '../testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import type { ProbeInputSet } from './probeSlice';
 
@@ -13,16 +13,14 @@ const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 /** The analysis methods these tests reach (opening a model, its scan); the store calls no others here. */
-const analysisMethods: Partial<AnalysisClient> = {
+const analysis = fakeAnalysisClient({
   async open() {
     return info;
   },
   async analyze() {
     return { cancelled: false };
   },
-  dispose() {},
-};
-const analysis = analysisMethods as AnalysisClient;
+});
 
 const inputs: ProbeInputSet = {
   source: 'builtin',
@@ -85,12 +83,28 @@ function storeWith(probe: ProbeClient) {
   return createAppStore({ client: analysis, referenceClient: analysis, probeClient: probe, loadUrls: async () => [], loadSample: async () => ({ files: [] }), now: () => 0 });
 }
 
+/** The scan's names of the probe model's (TF.js) layers. */
+const SCAN_NAMES = { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' };
+
+/**
+ * A store over `fakeProbe(opts)` with `modelFile` open and the test inputs set; with `probeFile`, the probes run on
+ * that file (its layer names mapped by `SCAN_NAMES`) instead of `modelFile`.
+ */
+async function openedWithInputs(modelFile: string, opts: Parameters<typeof fakeProbe>[0] = {}, probeFile?: string) {
+  const fake = fakeProbe(opts);
+  const store = storeWith(fake.client);
+  await store.getState().openFiles([file(modelFile)]);
+  if (probeFile !== undefined) store.getState().resetProbe([file(probeFile)], SCAN_NAMES);
+  store.getState().setProbeInputs(inputs);
+  return { fake, store };
+}
+
 describe('probe slice', () => {
   it('opens the model once, runs every probe-able layer, and files results under the scan names', async () => {
     const fake = fakeProbe();
     const store = storeWith(fake.client);
     await store.getState().openFiles([file('m.safetensors')]);
-    store.getState().resetProbe([file('model.json'), file('weights.bin')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
+    store.getState().resetProbe([file('model.json'), file('weights.bin')], SCAN_NAMES);
     await Promise.all([store.getState().openProbeModel(), store.getState().openProbeModel()]);
     expect(fake.opens()).toBe(1);
     store.getState().setProbeInputs(inputs);
@@ -105,10 +119,7 @@ describe('probe slice', () => {
   });
 
   it('a new aggregate reruns; new inputs clear the results and the direction; another layer clears the direction', async () => {
-    const fake = fakeProbe();
-    const store = storeWith(fake.client);
-    await store.getState().openFiles([file('m.onnx')]);
-    store.getState().setProbeInputs(inputs);
+    const { fake, store } = await openedWithInputs('m.onnx');
     await store.getState().runProbe();
     store.getState().selectTensor('conv1/kernel');
     store.getState().selectDirection(1);
@@ -125,11 +136,7 @@ describe('probe slice', () => {
   });
 
   it("scope 'layer' probes only the selected layer and adds it to the results of the same inputs and aggregate", async () => {
-    const fake = fakeProbe();
-    const store = storeWith(fake.client);
-    await store.getState().openFiles([file('m.safetensors')]);
-    store.getState().resetProbe([file('model.json')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
-    store.getState().setProbeInputs(inputs);
+    const { fake, store } = await openedWithInputs('m.safetensors', {}, 'model.json');
     store.getState().setProbeOptions({ scope: 'layer' });
     store.getState().selectTensor('fc.weight');
     await store.getState().runProbe();
@@ -151,26 +158,17 @@ describe('probe slice', () => {
   });
 
   it('a weights-only model is reported and never run; a failed run keeps its error; cancel is not an error', async () => {
-    const weights = fakeProbe({ runnable: false });
-    const a = storeWith(weights.client);
-    await a.getState().openFiles([file('m.safetensors')]);
-    a.getState().setProbeInputs(inputs);
+    const { fake: weights, store: a } = await openedWithInputs('m.safetensors', { runnable: false });
     await a.getState().runProbe();
     expect(weights.runs).toHaveLength(0);
     expect(a.getState().probe.model?.reason).toContain('weights only');
 
-    const failing = fakeProbe({ fail: true });
-    const b = storeWith(failing.client);
-    await b.getState().openFiles([file('m.onnx')]);
-    b.getState().setProbeInputs(inputs);
+    const { store: b } = await openedWithInputs('m.onnx', { fail: true });
     await b.getState().runProbe();
     expect(b.getState().probe.status).toBe('error');
     expect(b.getState().probe.error).toMatchObject({ code: 'PROBE_RUN_FAILED', remedy: 'check the input size' });
 
-    const held = fakeProbe({ hold: true });
-    const c = storeWith(held.client);
-    await c.getState().openFiles([file('m.onnx')]);
-    c.getState().setProbeInputs(inputs);
+    const { fake: held, store: c } = await openedWithInputs('m.onnx', { hold: true });
     const run = c.getState().runProbe();
     await settle();
     expect(c.getState().probe.status).toBe('running');
@@ -182,10 +180,7 @@ describe('probe slice', () => {
   });
 
   it('opening another model forgets the probes', async () => {
-    const fake = fakeProbe();
-    const store = storeWith(fake.client);
-    await store.getState().openFiles([file('m.onnx')]);
-    store.getState().setProbeInputs(inputs);
+    const { store } = await openedWithInputs('m.onnx');
     await store.getState().runProbe();
     await store.getState().openFiles([file('other.onnx')]);
     expect(store.getState().probe).toMatchObject({ status: 'idle', model: null, inputs: null, results: {} });
@@ -193,11 +188,7 @@ describe('probe slice', () => {
   });
   describe('low-rank what-if on the outputs', () => {
     it('runs the inputs with the probe model’s names and files the result under the scan names, with the change', async () => {
-      const fake = fakeProbe();
-      const store = storeWith(fake.client);
-      await store.getState().openFiles([file('m.safetensors')]);
-      store.getState().resetProbe([file('model.json')], { 'conv1/kernel': 'conv1.weight', 'fc/kernel': 'fc.weight' });
-      store.getState().setProbeInputs(inputs);
+      const { fake, store } = await openedWithInputs('m.safetensors', {}, 'model.json');
       await store.getState().measureLowRankEffect([{ tensor: 'fc.weight', k: 1 }, { tensor: 'conv1.weight', energy: 0.9 }]);
       expect(fake.lowRank[0]?.layers).toEqual([{ tensor: 'fc/kernel', k: 1 }, { tensor: 'conv1/kernel', energy: 0.9 }]);
       expect(fake.lowRank[0]?.batch.shape).toEqual([2, 3]);
@@ -215,10 +206,7 @@ describe('probe slice', () => {
     });
 
     it('says why without a runnable model or without inputs, and never calls the worker', async () => {
-      const weights = fakeProbe({ runnable: false });
-      const a = storeWith(weights.client);
-      await a.getState().openFiles([file('m.safetensors')]);
-      a.getState().setProbeInputs(inputs);
+      const { fake: weights, store: a } = await openedWithInputs('m.safetensors', { runnable: false });
       await a.getState().measureLowRankEffect([{ tensor: 'fc.weight', k: 1 }]);
       expect(a.getState().probe.lowRankEffect).toMatchObject({ status: 'error', error: { code: 'PROBE_NOT_RUNNABLE', message: expect.stringContaining('weights only') } });
       expect(a.getState().probe.lowRankEffect.error?.remedy).toContain('ONNX');
@@ -233,10 +221,7 @@ describe('probe slice', () => {
     });
 
     it('shows progress, cancels without an error, and keeps a failure’s code', async () => {
-      const held = fakeProbe({ hold: true });
-      const store = storeWith(held.client);
-      await store.getState().openFiles([file('m.onnx')]);
-      store.getState().setProbeInputs(inputs);
+      const { fake: held, store } = await openedWithInputs('m.onnx', { hold: true });
       const measuring = store.getState().measureLowRankEffect([{ tensor: 'fc/kernel', k: 1 }]);
       await settle();
       expect(store.getState().probe.lowRankEffect).toMatchObject({ status: 'running', progress: { done: 1, total: 4, stage: 'truncated: inputs 1–2 of 2' } });
@@ -245,10 +230,7 @@ describe('probe slice', () => {
       await measuring;
       expect(store.getState().probe.lowRankEffect).toMatchObject({ status: 'cancelled', error: null, result: null, progress: null });
 
-      const failing = fakeProbe({ fail: true });
-      const other = storeWith(failing.client);
-      await other.getState().openFiles([file('m.onnx')]);
-      other.getState().setProbeInputs(inputs);
+      const { store: other } = await openedWithInputs('m.onnx', { fail: true });
       await other.getState().measureLowRankEffect([{ tensor: 'fc/kernel', k: 1 }]);
       expect(other.getState().probe.lowRankEffect).toMatchObject({ status: 'error', error: { code: 'PROBE_RUN_FAILED' } });
       // Opening another model forgets it.

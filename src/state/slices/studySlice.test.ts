@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { layerReport } from '../../analysis/metrics/layerReport';
-import type { AnalysisClient, AnalyzeOptions } from '../../compute/analysisClient';
+import type { AnalyzeOptions } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ModelInfo } from '../../model/types';
 import type { FileEntry, LayerResult } from '../../../workers/protocol';
 import { createAppStore } from '../createAppStore';
+import { fakeAnalysisClient } from '../testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 
 const file = (name: string): FileEntry => ({ name, blob: new Blob([]) });
@@ -20,7 +21,7 @@ const ok = (name: string, sigma: number): LayerResult => {
 function fakeClient() {
   let open = '';
   const log: string[] = [];
-  const client: AnalysisClient = {
+  const client = fakeAnalysisClient({
     async open(files) {
       const name = files[0]?.name ?? '';
       if (name === 'bad.bin') throw new AnalysisError({ name: 'FormatError', code: 'UNKNOWN_FORMAT', message: 'not a model', file: 'bad.bin', remedy: 'drop a model' });
@@ -39,17 +40,7 @@ function fakeClient() {
       }
       return { cancelled: false };
     },
-    async exportLowRank() {
-      return null;
-    },
-    async diff() {
-      return { cancelled: false, notCompared: [], labels: ['', ''] as const };
-    },
-    async vectors() {
-      throw new Error('not used');
-    },
-    dispose() {},
-  };
+  });
   return { client, log };
 }
 

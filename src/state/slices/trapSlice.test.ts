@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { layerReport } from '../../analysis/metrics/layerReport';
-import type { AnalysisClient, AnalyzeOptions } from '../../compute/analysisClient';
+import type { AnalyzeOptions } from '../../compute/analysisClient';
 import { AnalysisError } from '../../compute/analysisClient';
 import type { ModelInfo } from '../../model/types';
 import type { FileEntry, LayerResult } from '../../../workers/protocol';
 import { createAppStore } from '../createAppStore';
+import { fakeAnalysisClient } from '../testing/fakeAnalysisClient';
 import { idleProbeClient, testModel, testTensor } from '../testing/testModel';
 import { trapFromResult } from './trapSlice';
 
@@ -33,7 +34,7 @@ function ok(name: string, randomize: boolean, randomizable = true): LayerResult 
 function fakeClient(opts: { hold?: boolean; fail?: boolean; randomizable?: boolean; cancelled?: boolean } = {}) {
   const calls: { tensors: string[]; settings: AnalyzeOptions['settings'] | undefined; signal: AbortSignal | undefined }[] = [];
   const releases: (() => void)[] = [];
-  const client: AnalysisClient = {
+  const client = fakeAnalysisClient({
     async open(_files: readonly FileEntry[]) {
       return info;
     },
@@ -49,17 +50,7 @@ function fakeClient(opts: { hold?: boolean; fail?: boolean; randomizable?: boole
       }
       return { cancelled: false };
     },
-    async exportLowRank() {
-      return null;
-    },
-    async diff() {
-      return { cancelled: false, notCompared: [], labels: ['', ''] as const };
-    },
-    async vectors() {
-      throw new Error('not used');
-    },
-    dispose() {},
-  };
+  });
   return { client, calls, release: () => releases.splice(0).forEach((r) => r()) };
 }
 
