@@ -212,9 +212,11 @@ export function stepChart(root: HTMLElement): StepChart {
       .each(function (e) {
         const g = d3.select(this);
         g.select('line').attr('stroke-dasharray', e.curve >= 0 ? (CURVE_DASH[e.curve % CURVE_DASH.length] as string) : null);
-        g.select('text').text(e.label);
+        const text = g.select<SVGTextElement>('text').text(e.label).node();
         g.attr('transform', `translate(${lx},0)`);
-        lx += 28 + e.label.length * 6.4;
+        // The drawn width (bold when selected); an estimate where layout is unavailable.
+        const width = text && typeof text.getComputedTextLength === 'function' ? text.getComputedTextLength() : 0;
+        lx += 32 + (width > 0 ? width : e.label.length * 7);
       })
       .on('click', (_e, e) => {
         if (e.curve < 0) d.onSelect(e.key);
