@@ -79,3 +79,36 @@ test('Copy embed code gives an iframe snippet that renders the same view on anot
     await slide.close();
   }
 });
+
+test('the ΔW charts have embed codes; the spectrum of ΔW embeds alone, chrome-less, once the link’s diff has run', async ({ page }) => {
+  const pair = 'da=grok-step-000900.safetensors&db=grok-step-003350.safetensors';
+  // 1. In the app: the study's comparison offers Embed beside SVG/PNG on both charts; the code names the pair.
+  await page.goto(`/?v=1&sample=grokking&view=study&layer=fc1.weight&${pair}`);
+  await expect(page.getByTestId('diff-panel')).toHaveAttribute('data-diff', 'done', { timeout: 60_000 });
+  await expect(page.locator('.diff-angles figcaption').getByTestId('embed-principal-angles')).toBeVisible();
+  const spectrumCaption = page.locator('.diff-spectrum figcaption');
+  await expect(spectrumCaption.getByRole('button', { name: 'SVG' })).toBeVisible();
+  await spectrumCaption.getByTestId('embed-delta-spectrum').click();
+  const src = ((await page.getByTestId('embed-snippet').inputValue()).match(/src="([^"]+)"/)?.[1] ?? '').replace(/&amp;/g, '&');
+  expect(new URL(src).searchParams.get('panel')).toBe('delta-spectrum');
+  expect(src).toContain(pair);
+
+  // 2. The embed, in a frame-sized page.
+  await page.setViewportSize({ width: 720, height: 420 });
+  await page.goto(src);
+  await expect(page.locator('.embed')).toHaveAttribute('data-panel', 'delta-spectrum');
+  // The link's pair is compared by itself; the chart appears with the layer's ΔW line.
+  const chart = page.locator('.embed-body .view-delta-spectrum svg.chart');
+  await expect(chart).toBeVisible({ timeout: 60_000 });
+  await expect(chart.locator('path.delta-line')).toHaveAttribute('d', /^M.+L/);
+  await expect(page.locator('.embed-title')).toContainText('fc1.weight');
+  await expect(page.locator('.embed-body figcaption')).toContainText('fc1.weight: spectrum of ΔW, step 900 → step 3350');
+  // Just that chart: not the angles, the ΔW table or its controls, nor the app's chrome or export buttons.
+  for (const other of ['.view-principal-angles', '[data-testid="diff-table"]', '[data-testid="diff-panel"]', '.chart-export', '.app-header', '.toolbar', '.layer-list', '.app-footer']) {
+    await expect(page.locator(other)).toHaveCount(0);
+  }
+  // It fills the frame below its caption.
+  const box = await chart.boundingBox();
+  expect(box?.width).toBeGreaterThan(650);
+  expect(box?.height).toBeGreaterThan(250);
+});

@@ -18,7 +18,7 @@ import { workerParallelGram } from './parallelGram';
 import { toSerializedError } from './serializeError';
 import { exportLowRank } from './exportLowRank';
 import type { DiffLayerResult } from './diffTensors';
-import { diffModelLayers, diffOpenError, noCommonLayersError, planModelDiff } from './diffTensors';
+import { diffModelLayers, diffOpenError, noCommonLayersError, planModelDiff, plannedLayers } from './diffTensors';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -135,6 +135,11 @@ async function handleDiff(request: Extract<AnalysisRequest, { kind: 'diff' }>): 
     const plan = planModelDiff(a, b, request.tensors ? { tensors: request.tensors } : {});
     const done = (cancelled: boolean) => post({ id, kind: 'diffDone', cancelled, notCompared: plan.notCompared, labels: plan.labels });
     if (plan.pairs.length === 0 && !request.tensors) throw noCommonLayersError(plan, a, b);
+    if (request.planOnly) {
+      if (shouldCancel()) done(true);
+      else post({ id, kind: 'diffPlanned', layers: plannedLayers(plan), notCompared: plan.notCompared, labels: plan.labels });
+      return;
+    }
     const linalg = await workerLinalg(false);
     const total = plan.pairs.length;
     let current = 0;

@@ -6,7 +6,7 @@ import { gaussianMatrix } from '../src/analysis/testing/exactSvdMatrix';
 import type { Model, TensorRef } from '../src/model/types';
 import { openModel } from '../src/formats/registry';
 import { namedFile } from '../src/formats/testing/memoryBlob';
-import { diffModelLayers, diffOpenError, diffTensors, noCommonLayersError, planModelDiff } from './diffTensors';
+import { diffModelLayers, diffOpenError, diffTensors, noCommonLayersError, planModelDiff, plannedLayers } from './diffTensors';
 import { toSerializedError } from './serializeError';
 
 const ref = (name: string, shape: number[], values: Float32Array | Float64Array, extra: Partial<TensorRef> = {}): TensorRef => ({
@@ -97,6 +97,13 @@ describe('planModelDiff and diffModelLayers', () => {
     expect(plan.labels).toEqual(['base.safetensors', 'tuned.safetensors']);
     expect(plan.pairs.map((p) => p.a.name)).toEqual(['fc1.weight', 'fc2.weight']);
     expect(plan.notCompared).toEqual([{ name: 'only_a.weight', detail: expect.stringContaining('shapes differ') }]);
+    expect(plannedLayers(plan)).toEqual([
+      { name: 'fc1.weight', rows: 4, cols: 3 },
+      { name: 'fc2.weight', rows: 4, cols: 3 },
+    ]);
+    // A conv kernel's size is its unfold matrix c_out × c_in·kh·kw, whatever its layout (HWIO: 3×3×2×6).
+    const conv = (name: string) => model(name, [ref('conv.weight', [3, 3, 2, 6], new Float32Array(108), { layout: 'HWIO' })]);
+    expect(plannedLayers(planModelDiff(conv('a'), conv('b')))).toEqual([{ name: 'conv.weight', rows: 6, cols: 18 }]);
     const some = planModelDiff(a, b, { tensors: ['fc2.weight', 'nope'] });
     expect(some.pairs.map((p) => p.b.name)).toEqual(['fc2.weight']);
     expect(some.notCompared).toEqual([{ name: 'nope', detail: expect.stringContaining('not a dense or conv weight') }]);

@@ -22,6 +22,7 @@ import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import { singularValues } from '../src/analysis/linalg/singularValues';
 import { effectiveRank, energyRank } from '../src/analysis/metrics/beyondWw';
 import { unfoldConvKernel } from '../src/analysis/profiles';
+import { convDims } from '../src/analysis/spectra/convKernel';
 import { notAnalysedReason } from '../src/model/analysable';
 import type { Model, TensorRef } from '../src/model/types';
 import type { LayerRecord } from './layerRecords';
@@ -164,6 +165,25 @@ export interface ModelDiffPlan {
   readonly notCompared: readonly NotCompared[];
   /** The two models' labels as used in `notCompared` details. */
   readonly labels: readonly [string, string];
+}
+
+/** A layer a diff will compare: its name and the size of the matrix compared (rows × cols, a conv kernel unfolded). */
+export interface PlannedDiffLayer {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** The layers of a plan in model A's order, with the size of each matrix compared (what a pool of workers schedules by). */
+export function plannedLayers(plan: ModelDiffPlan): PlannedDiffLayer[] {
+  return plan.pairs.map(({ a }) => {
+    if (matrixKind(a) === 'unfold') {
+      const { cOut, cIn, kh, kw } = convDims(a.shape, a.layout ?? 'OIHW');
+      return { name: a.name, rows: cOut, cols: cIn * kh * kw };
+    }
+    const [rows = 0, cols = 0] = a.shape;
+    return { name: a.name, rows, cols };
+  });
 }
 
 /** The weights a diff compares: analysable (float, not a LoRA factor) 2-D dense or 4-D conv tensors. */

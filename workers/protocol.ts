@@ -14,10 +14,10 @@ import type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomizat
 import type { WwLayerFilters } from '../src/analysis/metrics/layerFilters';
 import type { EigenvalueNormalization } from '../src/analysis/metrics/layerMetrics';
 import type { SingularVectorsResult } from './tensorVectors';
-import type { DiffLayerResult, NotCompared } from './diffTensors';
+import type { DiffLayerResult, NotCompared, PlannedDiffLayer } from './diffTensors';
 
 export type { SingularVectorsResult } from './tensorVectors';
-export type { DiffLayerResult, NotCompared } from './diffTensors';
+export type { DiffLayerResult, NotCompared, PlannedDiffLayer } from './diffTensors';
 import type { LowRankLayerSummary, LowRankPlanEntry } from './exportLowRank';
 export type { LowRankLayerSummary, LowRankPlanEntry } from './exportLowRank';
 export type { RandomizedLayerEsd } from '../src/analysis/metrics/layerRandomization';
@@ -118,7 +118,9 @@ export type AnalysisRequest =
    * Compare two models layer by layer (ΔW = W_b − W_a, workers/diffTensors.ts). Both file sets are opened as two
    * separate models for this request only (the model held for scans stays as it is) and disposed at the end.
    * `k` (default 10): singular directions compared; `tensors`: only these names (default: every matched weight).
-   * Answered by `progress` and `diffLayer` messages, then `diffDone`.
+   * Answered by `progress` and `diffLayer` messages, then `diffDone`. With `planOnly`, the layers are matched and
+   * nothing is computed: answered by `diffPlanned` (or `diffDone` when cancelled while opening), so a pool of
+   * workers can hand the layers out one at a time (`tensors: [name]` each).
    */
   | {
       readonly id: number;
@@ -127,6 +129,7 @@ export type AnalysisRequest =
       readonly filesB: readonly FileEntry[];
       readonly k?: number;
       readonly tensors?: readonly string[];
+      readonly planOnly?: boolean;
       readonly cancelFlag?: Int32Array;
     }
   /**
@@ -166,6 +169,8 @@ export type AnalysisResponse =
    * with the reason; `labels`: the two models' names as the details use them.
    */
   | { readonly id: number; readonly kind: 'diffDone'; readonly cancelled: boolean; readonly notCompared: readonly NotCompared[]; readonly labels: readonly [string, string] }
+  /** The answer to a `planOnly` diff: the layers a diff compares (model A's order), those it does not, the labels. */
+  | { readonly id: number; readonly kind: 'diffPlanned'; readonly layers: readonly PlannedDiffLayer[]; readonly notCompared: readonly NotCompared[]; readonly labels: readonly [string, string] }
   /** The low-rank model of an `exportLowRank`: the file, its suggested name, what each layer kept, notes. */
   | { readonly id: number; readonly kind: 'exported'; readonly name: string; readonly blob: Blob; readonly summary: readonly LowRankLayerSummary[]; readonly notes: readonly string[] }
   | { readonly id: number; readonly kind: 'error'; readonly error: SerializedError };
@@ -184,6 +189,7 @@ export function isAnalysisResponse(value: unknown): value is AnalysisResponse {
       v.kind === 'vectors' ||
       v.kind === 'diffLayer' ||
       v.kind === 'diffDone' ||
+      v.kind === 'diffPlanned' ||
       v.kind === 'exported')
   );
 }

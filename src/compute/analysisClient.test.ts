@@ -132,6 +132,22 @@ describe('analysis client', () => {
       expect(spawned()[0]?.received[0]).toMatchObject({ kind: 'diff', filesA: a, filesB: b, k: 3, tensors: ['fc.weight'] });
     });
 
+    it('a plan-only diff posts planOnly and resolves with the matched layers, computing nothing', async () => {
+      FakeWorker.spawned = [];
+      const planned = [{ name: 'fc.weight', rows: 2, cols: 3 }];
+      const client = createAnalysisClient(
+        spawnWith((w, r) => {
+          if (r.kind !== 'diff') return;
+          w.reply({ id: r.id, kind: 'diffPlanned', layers: planned, notCompared: [{ name: 'head.weight', detail: 'shapes differ' }], labels: ['base.safetensors', 'tuned.safetensors'] });
+        }),
+      );
+      const layers: DiffLayerResult[] = [];
+      const outcome = await client.diff(a, b, { planOnly: true, tensors: ['fc.weight', 'head.weight'], onLayer: (l) => layers.push(l) });
+      expect(outcome).toEqual({ cancelled: false, notCompared: [{ name: 'head.weight', detail: 'shapes differ' }], labels: ['base.safetensors', 'tuned.safetensors'], planned });
+      expect(layers).toEqual([]);
+      expect(spawned()[0]?.received[0]).toMatchObject({ kind: 'diff', planOnly: true, tensors: ['fc.weight', 'head.weight'] });
+    });
+
     it('a model that does not open, or no layers in common, rejects with the coded error, its file and remedy', async () => {
       const client = createAnalysisClient(
         spawnWith((w, r) => {

@@ -3,7 +3,7 @@
  * through an AbortSignal, and recovery from a crashed worker (it is respawned and the model reopened).
  */
 import type { ModelInfo } from '../model/types';
-import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, DiffLayerResult, FileEntry, LayerResult, LowRankLayerSummary, LowRankPlanEntry, NotCompared, SingularVectorsResult } from '../../workers/protocol';
+import type { AnalysisRequest, AnalysisResponse, AnalysisSettings, DiffLayerResult, FileEntry, LayerResult, LowRankLayerSummary, LowRankPlanEntry, NotCompared, PlannedDiffLayer, SingularVectorsResult } from '../../workers/protocol';
 import { isAnalysisResponse } from '../../workers/protocol';
 import { AnalysisError } from './analysisError';
 import { createWorkerChannel } from './workerChannel';
@@ -30,6 +30,11 @@ export interface DiffOptions {
   readonly k?: number;
   /** Compare only these tensors (default: every weight both models have with one shape). */
   readonly tensors?: readonly string[];
+  /**
+   * Only match the layers, computing nothing (no progress, no `onLayer`): the outcome's `planned` lists the layers a
+   * diff with the same `tensors` compares. A pool plans on one worker, then hands the layers out one at a time.
+   */
+  readonly planOnly?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ScanProgress) => void;
   readonly onLayer?: (result: DiffLayerResult) => void;
@@ -40,6 +45,8 @@ export interface DiffOutcome {
   readonly cancelled: boolean;
   readonly notCompared: readonly NotCompared[];
   readonly labels: readonly [string, string];
+  /** For a `planOnly` diff that was not cancelled: the layers matched, model A's order, with their matrix sizes. */
+  readonly planned?: readonly PlannedDiffLayer[];
 }
 
 /** A low-rank model written by `exportLowRank`. */
@@ -165,18 +172,19 @@ export function createAnalysisClient(spawn: () => Worker = defaultAnalysisWorker
     },
 
     async diff(filesA, filesB, options = {}) {
-      const { signal, onProgress, onLayer, k, tensors } = options;
+      const { signal, onProgress, onLayer, k, tensors, planOnly } = options;
       const labels: readonly [string, string] = [filesA[0]?.name ?? '', filesB[0]?.name ?? ''];
       if (signal?.aborted) return { cancelled: true, notCompared: [], labels };
       const cancelFlag = sharedCancelFlag();
       return channel.streaming<DiffOutcome>(
-        { kind: 'diff', filesA, filesB, ...(k !== undefined ? { k } : {}), ...(tensors ? { tensors } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
+        { kind: 'diff', filesA, filesB, ...(k !== undefined ? { k } : {}), ...(tensors ? { tensors } : {}), ...(planOnly ? { planOnly } : {}), ...(cancelFlag ? { cancelFlag } : {}) },
         {
           signal,
           onMessage: (m) => {
             if (m.kind === 'progress') onProgress?.(m);
             else if (m.kind === 'diffLayer') onLayer?.(m.result);
             else if (m.kind === 'diffDone') return { value: { cancelled: m.cancelled, notCompared: m.notCompared, labels: m.labels } };
+            else if (m.kind === 'diffPlanned') return { value: { cancelled: false, notCompared: m.notCompared, labels: m.labels, planned: m.layers } };
             return undefined;
           },
           cancel: (target) => ({ kind: 'cancel', target }),

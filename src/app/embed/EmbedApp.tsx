@@ -14,7 +14,9 @@ import { ProbeEmbed } from './ProbeEmbed';
 import { CurvesEmbed } from './CurvesEmbed';
 import { StepMetricView } from '../../views/study/StepMetricView';
 import { StepSpectraView } from '../../views/study/StepSpectraView';
+import { DiffView } from '../../views/diff/DiffView';
 import '../study/study.css';
+import '../study/diff.css';
 import type { EmbedPanel } from './embedParams';
 import { PANEL_TITLES, appUrlOf } from './embedParams';
 
@@ -47,12 +49,13 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
   const studyTitle = useAppStore((s) => (s.study.status === 'none' ? null : s.study.title));
   const scan = panel === 'strip' || panel === 'depth' || panel === 'table' || panel === 'steps';
   const probe = panel === 'heatmap' || panel === 'hypergraph' || panel === 'jaccard' || panel === 'overlap';
+  const study = panel === 'steps' || panel === 'step-spectra' || panel === 'delta-spectrum' || panel === 'principal-angles';
   const progress = analysis.progress && analysis.status === 'running' ? ` · scanning ${analysis.progress.done}/${analysis.progress.total}` : '';
   return (
     <div className={`embed embed-${panel}`} data-panel={panel} data-scan={analysis.status} data-reference={reference}>
       <header className="embed-caption">
         <span className="embed-title">
-          {studyTitle && (panel === 'steps' || panel === 'step-spectra') ? studyTitle : info ? info.name : 'Loading…'}
+          {studyTitle && study ? studyTitle : info ? info.name : 'Loading…'}
           {!scan && layer ? ` · ${layer}` : ''} — {PANEL_TITLES[panel]}
           {progress}
         </span>
@@ -76,6 +79,8 @@ export function EmbedApp({ panel }: { panel: EmbedPanel }) {
           <StepMetricView />
         ) : panel === 'step-spectra' ? (
           <StepSpectraView />
+        ) : panel === 'delta-spectrum' || panel === 'principal-angles' ? (
+          <DiffView panel={panel} />
         ) : (
           <LayerPanel panel={panel} />
         )}

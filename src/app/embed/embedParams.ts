@@ -3,8 +3,31 @@
  * (`theme=`) sit beside the permalink's parameters; these helpers read them and write the iframe snippet.
  */
 
-/** The views an embed can show: the scan's three, the layer view's five, the probe page's four, the curves page's three and a study's two. */
-export const EMBED_PANELS = ['strip', 'depth', 'table', 'spectrum', 'esd', 'fit', 'trap', 'metrics', 'heatmap', 'hypergraph', 'jaccard', 'overlap', 'tuning', 'curvature', 'circuit', 'steps', 'step-spectra'] as const;
+/**
+ * The views an embed can show: the scan's three, the layer view's five, the probe page's four, the curves page's
+ * three, a study's two, and the two ΔW charts of a study's comparison (`da`/`db` in the link).
+ */
+export const EMBED_PANELS = [
+  'strip',
+  'depth',
+  'table',
+  'spectrum',
+  'esd',
+  'fit',
+  'trap',
+  'metrics',
+  'heatmap',
+  'hypergraph',
+  'jaccard',
+  'overlap',
+  'tuning',
+  'curvature',
+  'circuit',
+  'steps',
+  'step-spectra',
+  'delta-spectrum',
+  'principal-angles',
+] as const;
 export type EmbedPanel = (typeof EMBED_PANELS)[number];
 
 /** Query parameters that belong to embeds, not to the permalink. */
@@ -28,6 +51,8 @@ export const PANEL_TITLES: Record<EmbedPanel, string> = {
   circuit: 'the weights between curve units',
   steps: 'a metric against training step',
   'step-spectra': 'one layer’s spectrum at every checkpoint',
+  'delta-spectrum': 'the spectrum of the change ΔW between two checkpoints',
+  'principal-angles': 'principal angles between two checkpoints’ top singular subspaces',
 };
 
 export interface EmbedOptions {

@@ -7,7 +7,8 @@ import { useLinkedHover } from '../../views/shared/linkedHover';
 import { SortableHeader } from '../../views/shared/SortableHeader';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
 import { DiffView } from '../../views/diff/DiffView';
-import type { DiffChartRequest } from '../../views/diff/DiffView';
+import { ViewActionsProvider } from '../../views/shared/viewActions';
+import type { ViewActionRequest } from '../../views/shared/viewActions';
 import type { DiffColumnKey, SortDirection } from '../../views/diff/diffData';
 import { DIFF_COLUMNS, checkpointLabel, diffFileStem, diffRecords, diffRows, formatDiffValue, sortDiffRows } from '../../views/diff/diffData';
 import { curveValueAt } from '../../views/study/studyData';
@@ -20,7 +21,8 @@ const selectDiff = (s: AppState) => s.diff;
 const selectDiffPair = (s: AppState) => s.diffPair;
 const selectStudy = (s: AppState) => s.study;
 
-const chartActions = ({ name, title }: DiffChartRequest) => <ChartExport name={name} title={title} />;
+/** SVG, PNG and Embed beside each ΔW chart. */
+const chartActions = ({ panel, name, title, chart }: ViewActionRequest) => <ChartExport name={name} panel={panel} title={title} chart={chart} />;
 
 type Checkpoint = AppState['study']['checkpoints'][number];
 
@@ -267,7 +269,9 @@ export function DiffPanel() {
           </table>
         </div>
       ) : null}
-      <DiffView actions={chartActions} />
+      <ViewActionsProvider value={chartActions}>
+        <DiffView />
+      </ViewActionsProvider>
       {diff.notCompared.length > 0 ? (
         <section className="study-mismatches diff-not-compared" data-testid="diff-not-compared">
           <h4>Not compared</h4>

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 /** What a view offers to put beside its caption: export and embed buttons, supplied by the app shell. */
 export interface ViewActionRequest {
   /** The embed panel this view is (`strip`, `depth`, `table`, …). */
-  readonly panel: 'strip' | 'depth' | 'table' | 'spectrum' | 'esd' | 'fit' | 'trap' | 'metrics' | 'heatmap' | 'hypergraph' | 'jaccard' | 'overlap' | 'tuning' | 'curvature' | 'circuit' | 'steps' | 'step-spectra';
+  readonly panel: 'strip' | 'depth' | 'table' | 'spectrum' | 'esd' | 'fit' | 'trap' | 'metrics' | 'heatmap' | 'hypergraph' | 'jaccard' | 'overlap' | 'tuning' | 'curvature' | 'circuit' | 'steps' | 'step-spectra' | 'delta-spectrum' | 'principal-angles';
   /** File name stem for exports. */
   readonly name: string;
   /** What the view shows, for the embed's title. */
