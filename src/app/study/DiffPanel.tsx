@@ -110,7 +110,7 @@ export function DiffPanel() {
   };
   const p = diff.progress;
   const fraction = p && p.total > 0 ? Math.min(1, (p.done + p.fraction) / p.total) : 0;
-  const totalMs = Object.values(diff.results).reduce((s, r) => s + r.ms, 0);
+  const totalMs = diff.wallMs ?? Object.values(diff.results).reduce((s, r) => s + r.ms, 0);
   const accA = accuracies(study, byName(diff.a ?? a));
   const accB = accuracies(study, byName(diff.b ?? b));
   const labelA = byName(shownA) ? checkpointLabel(byName(shownA) as Checkpoint) : shownA;

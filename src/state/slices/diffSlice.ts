@@ -43,6 +43,8 @@ export interface DiffSlice {
     labels: readonly [string, string] | null;
     progress: ScanProgress | null;
     error: SerializedError | null;
+    /** Wall milliseconds of the last finished run (workers run layers in parallel: less than the layers' sum). */
+    wallMs: number | null;
   };
   /**
    * The comparison shown, or asked for by a permalink and not run yet (`restoreDiff`): the shareable part. Null when
@@ -69,6 +71,7 @@ const idleDiff: DiffSlice['diff'] = {
   labels: null,
   progress: null,
   error: null,
+  wallMs: null,
 };
 
 /** k as a whole number in [1, MAX_DIFF_K] (the default for anything else). */
@@ -129,6 +132,7 @@ export const createDiffSlice =
           controller = null;
           return;
         }
+        const started = deps.now();
         try {
           const outcome = await client().diff(filesA, filesB, {
             k: kk,
@@ -145,7 +149,14 @@ export const createDiffSlice =
           });
           if (controller !== mine) return;
           set((s) => ({
-            diff: { ...s.diff, status: outcome.cancelled || mine.signal.aborted ? 'cancelled' : 'done', notCompared: outcome.notCompared, labels: outcome.labels, progress: null },
+            diff: {
+              ...s.diff,
+              status: outcome.cancelled || mine.signal.aborted ? 'cancelled' : 'done',
+              notCompared: outcome.notCompared,
+              labels: outcome.labels,
+              progress: null,
+              wallMs: deps.now() - started,
+            },
           }));
         } catch (error) {
           if (controller !== mine) return;
