@@ -8,7 +8,7 @@
  * - low-rank cost: a rank-k factorisation of an m×n matrix stores k(m+n) numbers instead of mn (Yang et al.,
  *   CVPR-W 2020), per matrix of the layer.
  */
-import { portableExp } from './portableExp';
+import { exp, log } from '../math/elementary';
 
 /** exp of the Shannon entropy of σ/Σσ: between 1 and the number of non-zero σ. NaN for an all-zero spectrum. */
 export function effectiveRank(sv: ArrayLike<number>): number {
@@ -18,9 +18,9 @@ export function effectiveRank(sv: ArrayLike<number>): number {
   let entropy = 0;
   for (let i = 0; i < sv.length; i++) {
     const p = (sv[i] as number) / total;
-    if (p > 0) entropy -= p * Math.log(p);
+    if (p > 0) entropy -= p * log(p);
   }
-  return portableExp(entropy);
+  return exp(entropy);
 }
 
 /** Smallest k whose top-k σ² hold at least the fraction q of Σσ² (0 for an all-zero spectrum). */

@@ -7,6 +7,7 @@
  * The product is tested as Σ ln λ' < 0, which cannot overflow (WW's `np.prod` can).
  */
 import { pairwiseSum } from './numpySum';
+import { log } from '../math/elementary';
 
 /** WW's detX columns plus the index. */
 export interface DetX {
@@ -30,7 +31,7 @@ export function detX(evalsAscending: Float64Array): DetX {
   let idx = 1;
   let logProduct = 0;
   for (let i = n - 1; i >= 1; i--) {
-    logProduct += Math.log((evalsAscending[i] as number) * scale);
+    logProduct += log((evalsAscending[i] as number) * scale);
     if (logProduct < 0) {
       num = n - i;
       idx = i;

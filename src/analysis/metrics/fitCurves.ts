@@ -8,6 +8,7 @@
  */
 import { marchenkoPasturDensity, mpEdges, quarterCircleDensity } from './mpDensity';
 import type { MpOverlay, PowerLawDiagnostics } from './layerReport';
+import { exp, log, pow } from '../math/elementary';
 
 /** A curve as parallel arrays. */
 export interface Curve {
@@ -17,9 +18,9 @@ export interface Curve {
 
 /** Log-spaced points in [lo, hi]. */
 function logSpace(lo: number, hi: number, points: number): Float64Array {
-  const a = Math.log(lo);
-  const b = Math.log(hi);
-  return Float64Array.from({ length: points }, (_, i) => Math.exp(a + ((b - a) * i) / (points - 1)));
+  const a = log(lo);
+  const b = log(hi);
+  return Float64Array.from({ length: points }, (_, i) => exp(a + ((b - a) * i) / (points - 1)));
 }
 
 /** The fitted power-law density from xmin to xmax, or null when the fit failed. */
@@ -28,7 +29,7 @@ export function powerLawDensityCurve(fit: PowerLawDiagnostics, points = 64): Cur
   if (!(alpha > 1) || !(xmin > 0) || !(xmax > xmin)) return null;
   const x = logSpace(xmin, xmax, points);
   const c = (tailFraction * (alpha - 1)) / xmin;
-  return { x, y: x.map((v) => c * Math.pow(v / xmin, -alpha)) };
+  return { x, y: x.map((v) => c * pow(v / xmin, -alpha)) };
 }
 
 /** The fitted MP (or quarter-circle) density over its bulk, in λ units. */

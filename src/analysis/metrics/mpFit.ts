@@ -23,6 +23,7 @@
 import { pairwiseSum } from './numpySum';
 import { linearKde, marchenkoPasturDensity, mpEdges, numpyArange, numpyLinspace, quarterCircleDensity } from './mpDensity';
 import { nelderMead1d } from './nelderMead1d';
+import { pow } from '../math/elementary';
 
 /** WW's MP-fit columns. */
 export interface MpFitColumns {
@@ -119,7 +120,7 @@ export function mpFit(evals: ArrayLike<number>, N: number, M: number, options: M
   const lower = sigma * (1 - r);
   const bulkMax = upper * upper;
   const bulkMin = lower * lower;
-  const tw = (1 / Math.sqrt(Q)) * Math.pow(bulkMax, 2 / 3) * Math.pow(M, -2 / 3);
+  const tw = (1 / Math.sqrt(Q)) * pow(bulkMax, 2 / 3) * pow(M, -2 / 3);
   const spikeThreshold = bulkMax + Math.sqrt(tw);
   let spikes = 0;
   for (let i = 0; i < n; i++) if ((scaled[i] as number) > spikeThreshold) spikes++;

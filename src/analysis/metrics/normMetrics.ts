@@ -14,6 +14,7 @@
  * Sums run in NumPy's pairwise order (`pairwiseSum`) over ascending λ, as WW's `np.sum` does.
  */
 import { pairwiseSum } from './numpySum';
+import { log, log10, pow } from '../math/elementary';
 
 /** float64 machine epsilon, `np.finfo(float).eps`. */
 export const FLOAT64_EPS = 2 ** -52;
@@ -46,17 +47,17 @@ export interface NormMetrics {
 export function normMetrics(evalsAscending: Float64Array, alpha: number, N: number): NormMetrics {
   const norm = pairwiseSum(evalsAscending);
   const spectralNorm = maxOf(evalsAscending);
-  const logSpectralNorm = Math.log10(spectralNorm);
+  const logSpectralNorm = log10(spectralNorm);
   const powered = new Float64Array(evalsAscending.length);
-  for (let i = 0; i < powered.length; i++) powered[i] = Math.pow(evalsAscending[i] as number, alpha);
+  for (let i = 0; i < powered.length; i++) powered[i] = pow(evalsAscending[i] as number, alpha);
   const sv = sqrtAll(evalsAscending);
   return {
     norm,
-    log_norm: Math.log10(norm),
+    log_norm: log10(norm),
     spectral_norm: spectralNorm,
     log_spectral_norm: logSpectralNorm,
     alpha_weighted: alpha * logSpectralNorm,
-    log_alpha_norm: Math.log10(pairwiseSum(powered)),
+    log_alpha_norm: log10(pairwiseSum(powered)),
     stable_rank: norm / spectralNorm,
     matrix_rank: matrixRank(sv, N),
     entropy: matrixEntropy(sv, N),
@@ -100,9 +101,9 @@ export function matrixEntropy(sv: ArrayLike<number>, N: number): number {
   const terms = new Float64Array(evals.length);
   for (let i = 0; i < evals.length; i++) {
     const p = (evals[i] as number) / total + ENTROPY_EPSILON;
-    terms[i] = p * Math.log(p);
+    terms[i] = p * log(p);
   }
-  return -pairwiseSum(terms) / Math.log(rank);
+  return -pairwiseSum(terms) / log(rank);
 }
 
 /** sv_max and sv_min as WW reports them: max σ, and the running max over matrices of each matrix's min σ. */

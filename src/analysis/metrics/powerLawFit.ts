@@ -21,6 +21,7 @@
  *   version, and skipped ones are provably smaller, so each Dᵢ — and the whole D-vs-xmin curve — is the same
  *   floating-point number.
  */
+import { log, log2, pow } from '../math/elementary';
 
 /** WW's `EVALS_THRESH`: eigenvalues at or below it are left out of the fit. */
 export const WW_FIT_THRESHOLD = 1e-5;
@@ -140,7 +141,7 @@ export function powerLawCurves(x: Float64Array): PowerLawCurves {
   const Ds = new Float64Array(candidates).fill(1);
   const sigmas = new Float64Array(candidates);
   const logs = new Float64Array(n);
-  for (let j = 0; j < n; j++) logs[j] = Math.log(x[j] as number);
+  for (let j = 0; j < n; j++) logs[j] = log(x[j] as number);
   // Suffix sums Σ_{j≥i} ln x_j, accumulated from the top (the order the reference sum uses).
   const suffix = new Float64Array(n + 1);
   for (let j = n - 1; j >= 0; j--) suffix[j] = (suffix[j + 1] as number) + (logs[j] as number);
@@ -158,18 +159,18 @@ export function powerLawCurves(x: Float64Array): PowerLawCurves {
 
 /**
  * One KS term, |1 − (x_{i+k}/x_i)^{1−α} − k/n|, written exactly as WW evaluates it; (x/x_i)^c is taken
- * as 1 when the ratio is 1 (C `pow(1, c)` = 1 for every c, JS `1 ** ±Infinity` is NaN).
+ * as 1 when the ratio is 1 (C `pow(1, c)` = 1 for every c; JS `1 ** ±Infinity`, and `pow` here, give NaN).
  */
 export function ksTerm(x: Float64Array, i: number, k: number, c: number, n: number): number {
   const r = (x[i + k] as number) / (x[i] as number);
-  const p = r === 1 ? 1 : Math.pow(r, c);
+  const p = r === 1 ? 1 : pow(r, c);
   return Math.abs(1 - p - k / n);
 }
 
 /** Theoretical CDF part of a term: 1 − (x_{i+k}/x_i)^c, computed as in `ksTerm`. */
 function cdf(x: Float64Array, i: number, k: number, c: number): number {
   const r = (x[i + k] as number) / (x[i] as number);
-  return 1 - (r === 1 ? 1 : Math.pow(r, c));
+  return 1 - (r === 1 ? 1 : pow(r, c));
 }
 
 /** Absolute slack for rounding in the bound (terms are O(1); their rounding error is ~1e-16). */
@@ -186,7 +187,7 @@ class BranchAndBoundStack {
   /** k of the largest term found by the last call (a hint for the next candidate). */
   argK = 0;
   constructor(n: number) {
-    const size = SEED_POINTS + 2 * (Math.ceil(Math.log2(n + 2)) + 2) + 8;
+    const size = SEED_POINTS + 2 * (Math.ceil(log2(n + 2)) + 2) + 8;
     this.lo = new Int32Array(size);
     this.hi = new Int32Array(size);
     this.flo = new Float64Array(size);

@@ -15,6 +15,7 @@
 import { mpFit } from './mpFit';
 import type { MpFitColumns } from './mpFit';
 import { pairwiseSum } from './numpySum';
+import { log } from '../math/elementary';
 import { seededRandom, shuffleInPlace } from '../random/seededRandom';
 
 /** σ of a rows×cols row-major matrix, descending (e.g. `linalg/singularValues`). */
@@ -129,7 +130,7 @@ function relativeEntropy(p: ArrayLike<number>, q: ArrayLike<number>): number {
   for (let i = 0; i < p.length; i++) {
     const x = (p[i] as number) / ps;
     const y = (q[i] as number) / qs;
-    terms[i] = x > 0 && y > 0 ? x * Math.log(x / y) : x === 0 && y >= 0 ? 0 : Infinity;
+    terms[i] = x > 0 && y > 0 ? x * log(x / y) : x === 0 && y >= 0 ? 0 : Infinity;
   }
   return pairwiseSum(terms);
 }

@@ -4,6 +4,7 @@
  * Bins are equal in log λ; the density is a probability density in λ (per unit λ, not per unit log λ),
  * normalised over the positive eigenvalues: Σ densityᵢ·(edgeᵢ₊₁ − edgeᵢ) = 1.
  */
+import { exp, log } from '../math/elementary';
 
 /** Eigenvalues ≤ this fraction of the largest (or ≤ 0) count as zero: they have no place on a log axis. */
 const ZERO_RELATIVE = 1e-30;
@@ -61,22 +62,22 @@ export function esdHistogram(eigenvalues: Float64Array, options: { bins?: number
   if (max - min <= SAME_VALUE_RELATIVE * max) {
     edges = new Float64Array([min * (1 - SINGLE_BIN_HALF_WIDTH), max * (1 + SINGLE_BIN_HALF_WIDTH)]);
   } else {
-    const logMin = Math.log(min);
-    const step = (Math.log(max) - logMin) / requestedBins;
+    const logMin = log(min);
+    const step = (log(max) - logMin) / requestedBins;
     edges = new Float64Array(requestedBins + 1);
-    for (let b = 0; b <= requestedBins; b++) edges[b] = Math.exp(logMin + b * step);
+    for (let b = 0; b <= requestedBins; b++) edges[b] = exp(logMin + b * step);
     edges[0] = min;
     edges[requestedBins] = max;
   }
   const bins = edges.length - 1;
-  const logMin = Math.log(edges[0] as number);
-  const logSpan = Math.log(edges[bins] as number) - logMin;
+  const logMin = log(edges[0] as number);
+  const logSpan = log(edges[bins] as number) - logMin;
 
   const counts = new Uint32Array(bins);
   for (let i = 0; i < eigenvalues.length; i++) {
     const v = eigenvalues[i] as number;
     if (!(v > threshold)) continue;
-    let b = Math.min(bins - 1, Math.max(0, Math.floor(((Math.log(v) - logMin) / logSpan) * bins)));
+    let b = Math.min(bins - 1, Math.max(0, Math.floor(((log(v) - logMin) / logSpan) * bins)));
     // The formula can miss by one at an edge (rounding in log/exp): settle against the stored edges.
     while (b > 0 && v < (edges[b] as number)) b--;
     while (b < bins - 1 && v >= (edges[b + 1] as number)) b++;

@@ -5,6 +5,7 @@
  */
 import type { PowerLawCurves } from '../powerLawFit';
 import { ksTerm } from '../powerLawFit';
+import { log } from '../../math/elementary';
 
 /** α, D, σ for every candidate xmin of ascending x > 0. */
 export function naivePowerLawCurves(x: Float64Array): PowerLawCurves {
@@ -16,8 +17,8 @@ export function naivePowerLawCurves(x: Float64Array): PowerLawCurves {
   for (let i = 0; i < candidates; i++) {
     const tail = n - i;
     let logSum = 0;
-    for (let j = n - 1; j >= i; j--) logSum += Math.log(x[j] as number);
-    const alpha = 1 + tail / (logSum - tail * Math.log(x[i] as number));
+    for (let j = n - 1; j >= i; j--) logSum += log(x[j] as number);
+    const alpha = 1 + tail / (logSum - tail * log(x[i] as number));
     alphas[i] = alpha;
     let d = 1;
     if (alpha > 1) {
