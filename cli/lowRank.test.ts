@@ -8,16 +8,8 @@ import { singularValues } from '../src/analysis/linalg/singularValues';
 import { openModel } from '../src/formats/registry';
 import { namedFile } from '../src/formats/testing/memoryBlob';
 import type { Model, TensorRef } from '../src/model/types';
-import { main } from './main';
+import { SAMPLE, run } from './testing/runCli';
 
-const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 const openPath = (path: string) => openModel([namedFile(path.split('/').at(-1) ?? path, new Uint8Array(readFileSync(path)))]);
 

@@ -9,7 +9,7 @@ import { toModelInfo } from '../src/model/types';
 import type { LayerRecord } from '../workers/layerRecords';
 import { netronAttachmentText } from '../workers/netronAttachment';
 import { writeSafetensors } from '../src/formats/safetensors/writeSafetensors';
-import { main } from './main';
+import { SAMPLE, run } from './testing/runCli';
 import { jacobiSingularValues } from '../src/analysis/linalg/jacobiSingularValues';
 import { loraProduct } from '../src/model/loraModel';
 import { diffModelLayers, planModelDiff } from '../workers/diffTensors';
@@ -17,14 +17,6 @@ import { cliLinalg } from './linalg';
 import { openFiles } from './nodeFiles';
 import { scanModel } from './scanModel';
 
-const SAMPLE = join(import.meta.dirname, '..', 'public', 'samples', 'stroke-cnn.safetensors');
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 describe('artificial-mri analyze', () => {
   it('prints one JSON record per layer WW analyses, in model order; the filters are adjustable', async () => {

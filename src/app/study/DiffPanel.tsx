@@ -42,6 +42,19 @@ function accuracies(study: AppState['study'], c: Checkpoint | undefined): string
 /** A checkpoint's option text: its step and name. */
 const optionText = (c: Checkpoint) => (c.step !== null ? `step ${c.step} · ${c.name}` : c.name);
 
+/** A <select> of the study's checkpoints (A or B of the comparison). */
+function CheckpointSelect({ checkpoints, value, onChange, testId, label }: { checkpoints: readonly Checkpoint[]; value: string; onChange: (name: string) => void; testId: string; label: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} aria-label={label}>
+      {checkpoints.map((c) => (
+        <option key={c.name} value={c.name}>
+          {optionText(c)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /**
  * What changed between two checkpoints of the study (issue 9): choose A (the base) and B, compare every common
  * weight (ΔW = W_B − W_A, the CLI's `--diff` numbers), read the per-layer table, and see the selected layer's ΔW
@@ -128,26 +141,14 @@ export function DiffPanel() {
       <div className="diff-controls">
         <label>
           <span>A (base)</span>
-          <select value={a} onChange={(e) => setPick((s) => ({ ...s, a: e.target.value }))} data-testid="diff-a" aria-label="Checkpoint A (the base)">
-            {study.checkpoints.map((c) => (
-              <option key={c.name} value={c.name}>
-                {optionText(c)}
-              </option>
-            ))}
-          </select>
+          <CheckpointSelect checkpoints={study.checkpoints} value={a} onChange={(name) => setPick((s) => ({ ...s, a: name }))} testId="diff-a" label="Checkpoint A (the base)" />
         </label>
         <button type="button" className="button small diff-swap" title="Swap A and B" aria-label="Swap A and B" onClick={() => setPick((s) => ({ ...s, a: b, b: a }))}>
           ⇄
         </button>
         <label>
           <span>B</span>
-          <select value={b} onChange={(e) => setPick((s) => ({ ...s, b: e.target.value }))} data-testid="diff-b" aria-label="Checkpoint B">
-            {study.checkpoints.map((c) => (
-              <option key={c.name} value={c.name}>
-                {optionText(c)}
-              </option>
-            ))}
-          </select>
+          <CheckpointSelect checkpoints={study.checkpoints} value={b} onChange={(name) => setPick((s) => ({ ...s, b: name }))} testId="diff-b" label="Checkpoint B" />
         </label>
         <label title={`Singular directions of W_A and W_B whose subspaces are compared (1–${MAX_DIFF_K}; more than min(N, M) compares min(N, M))`}>
           <span>k</span>
