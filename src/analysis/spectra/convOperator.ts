@@ -12,6 +12,7 @@
 import type { ShouldCancel } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import { singularValues } from '../linalg/singularValues';
+import { cos, sin } from '../math/trig';
 import type { ConvDims } from './convKernel';
 
 /** Default input size n: a common feature-map size that keeps the n² small SVDs affordable. */
@@ -45,9 +46,10 @@ export function convOperatorSingularValues(
   }
   const perFrequency = Math.min(cOut, cIn);
   if (n * n * perFrequency > 2 ** 27) throw new RangeError(`convOperatorSingularValues: n = ${n} gives ${n * n * perFrequency} singular values, too many`);
-  // Twiddles e^{−2πi·t/n} for t in [0, n).
-  const cos = Float64Array.from({ length: n }, (_, t) => Math.cos((2 * Math.PI * t) / n));
-  const sin = Float64Array.from({ length: n }, (_, t) => -Math.sin((2 * Math.PI * t) / n));
+  // Twiddles e^{−2πi·t/n} for t in [0, n), by the engine-independent sin/cos (Math.sin/cos differ by an ulp
+  // between Chromium and Node on a few % of arguments).
+  const twiddleRe = Float64Array.from({ length: n }, (_, t) => cos((2 * Math.PI * t) / n));
+  const twiddleIm = Float64Array.from({ length: n }, (_, t) => -sin((2 * Math.PI * t) / n));
   const taps = kh * kw;
   const total = Array.from({ length: n * n }, (_, f) => representative(Math.floor(f / n), f % n, n)).filter(Boolean).length;
   const out = new Float64Array(n * n * perFrequency);
@@ -65,8 +67,8 @@ export function convOperatorSingularValues(
       for (let p = 0; p < kh; p++) {
         for (let q = 0; q < kw; q++) {
           const t = (u * p + v * q) % n;
-          wRe[p * kw + q] = cos[t] as number;
-          wIm[p * kw + q] = sin[t] as number;
+          wRe[p * kw + q] = twiddleRe[t] as number;
+          wIm[p * kw + q] = twiddleIm[t] as number;
         }
       }
       for (let o = 0; o < cOut; o++) {
