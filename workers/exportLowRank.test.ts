@@ -8,6 +8,7 @@ import { openModel } from '../src/formats/registry';
 import { streamParts } from '../src/formats/safetensors/streamParts';
 import { writeSafetensors, type SafetensorsPart } from '../src/formats/safetensors/writeSafetensors';
 import { lazyBlob, namedFile } from '../src/formats/testing/memoryBlob';
+import { concatBytes } from '../src/formats/testing/buildSafetensors';
 import { findLoraPairs } from '../src/analysis/checkpoints/lora';
 import { withLoraAdapters } from '../src/model/loraModel';
 import { writeTfjs } from '../src/formats/tfjs/testing/buildTfjs';
@@ -34,13 +35,7 @@ const openSource = () => openModel([{ name: 'tiny.safetensors', blob: new Blob([
 async function joinParts(parts: readonly SafetensorsPart[]): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of streamParts(parts, 64)) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 async function reopen(exported: LowRankExport): Promise<Model> {
