@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { LinalgBackend } from '../src/analysis/linalg/linalgBackend';
 import { convDims } from '../src/analysis/spectra/convKernel';
 import { openModel } from '../src/formats/registry';
-import { notAnalysedReason } from '../src/model/analysable';
+import { isTruncatable } from '../src/model/analysable';
 import type { Model, TensorRef } from '../src/model/types';
 import { exportLowRank, type LowRankLayerSummary, type LowRankPlanEntry } from '../workers/exportLowRank';
 import type { LayerRecord } from '../workers/layerRecords';
@@ -25,13 +25,12 @@ function matrixSize(t: TensorRef): { rows: number; cols: number } {
 }
 
 /**
- * The layers to truncate: `layers` (default: every dense and conv2d float tensor), leaving out, for a fixed k,
+ * The layers to truncate: `layers` (default: every tensor `isTruncatable` accepts), leaving out, for a fixed k,
  * those with min(rows, cols) ≤ k (W_k would be W).
  * @throws UsageError when a named layer is missing or has no matrix, or nothing is left to truncate
  */
 export function lowRankPlan(model: Model, lowRank: NonNullable<AnalyzeArgs['lowRank']>, layers?: readonly string[]): { plan: LowRankPlanEntry[]; unchanged: string[] } {
-  const isMatrix = (t: TensorRef) => (t.kind === 'dense' || t.kind === 'conv2d') && notAnalysedReason(t) === null;
-  let chosen = model.tensors.filter(isMatrix);
+  let chosen = model.tensors.filter(isTruncatable);
   if (layers) {
     const missing = layers.filter((name) => !model.tensors.some((t) => t.name === name));
     if (missing.length > 0) throw new UsageError(`--layers: "${model.name}" has no tensor ${missing.map((n) => `"${n}"`).join(', ')}.`);

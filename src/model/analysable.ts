@@ -21,3 +21,11 @@ export function notAnalysedReason(t: TensorInfo): string | null {
 export function analysableTensorNames(tensors: readonly TensorInfo[]): string[] {
   return tensors.filter((t) => notAnalysedReason(t) === null).map((t) => t.name);
 }
+
+/**
+ * Whether a tensor has one matrix a rank-k truncation can replace (the low-rank export): an analysed dense or conv2d
+ * weight, not a LoRA factor and not the virtual B·A update of an adapter (it has no bytes of its own to replace).
+ */
+export function isTruncatable(t: TensorInfo): boolean {
+  return (t.kind === 'dense' || t.kind === 'conv2d') && notAnalysedReason(t) === null && t.lowRank === undefined;
+}

@@ -3,6 +3,8 @@ import type { LowRankPlanEntry } from '../../../workers/protocol';
 import type { AppState } from '../../state/appState';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
 import { download } from '../download';
+import { isTruncatable } from '../../model/analysable';
+import type { TensorInfo } from '../../model/types';
 
 const selectExport = (s: AppState) => s.lowRankExport;
 const size = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
@@ -78,7 +80,7 @@ export function LowRankExport({ choices, testId }: { choices: readonly LowRankCh
   );
 }
 
-/** Every dense or conv float weight of the model, at the rank keeping `energy` of its Σσ². */
-export function wholeModelPlan(tensors: readonly { name: string; kind: string; dtype: string; lowRank?: unknown; unsupported?: string }[], energy: number): LowRankPlanEntry[] {
-  return tensors.filter((t) => (t.kind === 'dense' || t.kind === 'conv2d') && !t.lowRank && !t.unsupported && ['F64', 'F32', 'F16', 'BF16'].includes(t.dtype)).map((t) => ({ tensor: t.name, energy }));
+/** Every truncatable weight of the model (`isTruncatable`), at the rank keeping `energy` of its Σσ². */
+export function wholeModelPlan(tensors: readonly TensorInfo[], energy: number): LowRankPlanEntry[] {
+  return tensors.filter(isTruncatable).map((t) => ({ tensor: t.name, energy }));
 }
