@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppState } from '../../state/appState';
 import { useAppStore, useAppStoreApi } from '../../views/shared/storeContext';
-import { curveValueAt } from '../../views/study/studyData';
+import { curveValueAt, testAccuracyCurve } from '../../views/study/studyData';
 
 const selectStudy = (s: AppState) => s.study;
 /** Frames of the animation: one checkpoint every this many ms. */
@@ -30,7 +30,7 @@ export function StudyStepBar() {
   }, [playing, store]);
 
   if (study.status === 'none' || n === 0 || !current) return null;
-  const test = study.curves.find((c) => c.fraction && /test|eval|val/i.test(c.name));
+  const test = testAccuracyCurve(study.curves);
   const acc = test && current.step !== null ? curveValueAt(test, current.step) : null;
   const go = (i: number) => void store.getState().setStudyCheckpoint(Math.max(0, Math.min(n - 1, i)));
   return (

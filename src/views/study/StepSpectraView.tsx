@@ -6,14 +6,13 @@ import { useChart } from '../shared/useChart';
 import { ViewActions } from '../shared/viewActions';
 import type { SpectraGridData } from './spectraGrid';
 import { spectraGrid } from './spectraGrid';
-import { curveValueAt, layerSpectra } from './studyData';
+import { curveValueAt, layerSpectra, testAccuracyCurve } from './studyData';
 
 const selectStudy = (s: AppState) => s.study;
 
 /** The test (else the first) accuracy curve of the training log. */
 function accuracyCurve(curves: AppState['study']['curves']) {
-  const fractions = curves.filter((c) => c.fraction);
-  return fractions.find((c) => /test|eval|val/i.test(c.name)) ?? fractions[0] ?? null;
+  return testAccuracyCurve(curves) ?? curves.find((c) => c.fraction) ?? null;
 }
 
 /** The selected layer's spectrum at every checkpoint, as small multiples on one scale. */

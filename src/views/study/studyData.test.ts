@@ -3,7 +3,7 @@ import { layerReport } from '../../analysis/metrics/layerReport';
 import type { LayerResult } from '../../../workers/protocol';
 import type { StudyCheckpoint } from '../../state/slices/studySlice';
 import { testModel, testTensor } from '../../state/testing/testModel';
-import { curveValueAt, layerSpectra, metricSeries, stepAxis } from './studyData';
+import { curveValueAt, layerSpectra, metricSeries, stepAxis, testAccuracyCurve } from './studyData';
 import { studyRecords } from '../../app/study/studyRecords';
 
 const result = (name: string, sigma: number[]): LayerResult => {
@@ -50,6 +50,13 @@ describe('study data', () => {
       [10, 4, 2],
       [20, 4, 1],
     ]);
+  });
+
+  it('finds the held-out accuracy curve of a training log', () => {
+    const curve = (name: string, fraction: boolean) => ({ name, fraction, steps: [], values: [] });
+    expect(testAccuracyCurve([curve('train_acc', true), curve('test_loss', false), curve('test_acc', true)])?.name).toBe('test_acc');
+    expect(testAccuracyCurve([curve('eval_accuracy', true)])?.name).toBe('eval_accuracy');
+    expect(testAccuracyCurve([curve('train_acc', true), curve('val_loss', false)])).toBeNull();
   });
 
   it('reads a training curve at a step as the last logged value up to it', () => {

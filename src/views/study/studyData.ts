@@ -58,6 +58,11 @@ export function layerSpectra(study: Pick<Study, 'checkpoints' | 'results'>, laye
   });
 }
 
+/** The training log's held-out accuracy curve (its name says test, eval or val, its values are in [0, 1]), or null. */
+export function testAccuracyCurve<C extends { readonly name: string; readonly fraction: boolean }>(curves: readonly C[]): C | null {
+  return curves.find((c) => c.fraction && /test|eval|val/i.test(c.name)) ?? null;
+}
+
 /** A training curve's value at a step: the logged value at the largest logged step ≤ `step` (null before the first). */
 export function curveValueAt(curve: { readonly steps: readonly number[]; readonly values: readonly number[] }, step: number): number | null {
   let lo = 0;
